@@ -1,0 +1,31 @@
+"""The arabic-tools command line: the table of contents of its commands."""
+
+from importlib.metadata import version
+from typing import Annotated, Optional
+
+import typer
+
+from . import normalize, rules, strip_diacritics, transliterate
+from ._pipeline import line_command
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
+                  help="Arabic text processing for speech and language data pipelines.")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"arabic-tools {version('arabic-tools')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[Optional[bool], typer.Option("--version", callback=_show_version, is_eager=True,
+                                                          help="Show the version and exit.")] = None) -> None:
+    """Arabic text processing for speech and language data pipelines."""
+
+
+line_command(app, "strip-diacritics")(strip_diacritics.strip_diacritics)
+line_command(app, "normalize")(normalize.normalize)
+line_command(app, "transliterate")(transliterate.transliterate)
+app.add_typer(rules.app, name="rules")

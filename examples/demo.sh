@@ -1,0 +1,18 @@
+#!/bin/sh
+# The main jobs on the bundled examples; `make demo` runs this with .venv/bin on PATH.
+set -eu
+cd "$(dirname "$0")"
+section() { printf '\n== %s\n' "$*"; }
+
+section "strip-diacritics: ASR style, shadda and maddah kept"
+arabic-tools strip-diacritics diacritized.txt
+
+section "normalize: the text column of a CRLF TSV file, header kept"
+arabic-tools normalize --field 2 --header asr-output.tsv
+
+section "transliterate: Arabic to Buckwalter and back"
+head -2 diacritized.txt | arabic-tools transliterate --scheme bw
+head -2 diacritized.txt | arabic-tools transliterate --scheme bw | arabic-tools transliterate --scheme bw --reverse
+
+section "normalize the utt key of MASSIVE JSON Lines (first 2 records)"
+head -2 massive-ar-SA.sample.jsonl | arabic-tools normalize --key utt
