@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "normalize": "arabic_tools.normalize:compile_rules",
     "transliterate": "arabic_tools.transliterate:compile_schemes",
     "clitics": "arabic_tools.clitics:compile_clitics",
+    "resample": "arabic_tools.resample:compile_rules",
 }
 
 

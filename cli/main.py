@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import normalize, rules, strip_diacritics, transliterate
+from . import resample
 from ._pipeline import line_command
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -28,4 +29,5 @@ def main(version: Annotated[Optional[bool], typer.Option("--version", callback=_
 line_command(app, "strip-diacritics")(strip_diacritics.strip_diacritics)
 line_command(app, "normalize")(normalize.normalize)
 line_command(app, "transliterate")(transliterate.transliterate)
+app.command("resample")(resample.resample)
 app.add_typer(rules.app, name="rules")
