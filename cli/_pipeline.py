@@ -2,7 +2,8 @@
 
 A line command is a function that takes the command's own options and returns a
 transform; ``line_command`` gives it the pipeline options (input, ``-o``, ``-f``, ``-k``,
-``--header``, ``--jobs``, ``--progress``, ``--rules``) and runs the stream. One
+``--header``, ``--jobs``, ``--progress``, ``--rules``, ``--engine``, ``--scheduler``,
+``--block-size``) and runs the stream, on this machine or on a Dask cluster. One
 mechanism, so every command behaves the same way.
 """
 
@@ -16,10 +17,10 @@ from typing import Any, NoReturn, Optional
 
 import typer
 
-from arabic_tools import rulebook, streams
+from arabic_tools import engines, rulebook, streams
 from arabic_tools.errors import ArabicToolsError, OptionError
 
-from ._options import Field, Header, Input, Jobs, Key, Output, Progress, Rules
+from ._options import BlockSize, Engine, EngineName, Field, Header, Input, Jobs, Key, Output, Progress, Rules, Scheduler
 
 PROG = "arabic-tools"
 
@@ -54,8 +55,8 @@ def use_rules(directories: Optional[list[Path]]) -> None:
         rulebook.add_overlay(directory)
 
 
-def _progress_reporter(path: str, forced: Optional[bool]) -> contextlib.AbstractContextManager[Any]:
-    size = streams.input_size(path)
+def _progress_reporter(path: str, forced: Optional[bool], size: Optional[int] = None) -> contextlib.AbstractContextManager[Any]:
+    size = streams.input_size(path) if size is None else size
     show = forced if forced is not None else (size is not None and sys.stderr.isatty())
     if not show:
         return contextlib.nullcontext(None)
@@ -82,10 +83,16 @@ def _progress(path: str, size: Optional[int]) -> Iterator[Callable[[int], None]]
 
 
 def run_pipeline(transform: streams.Transform, input: str, output: str, field: Optional[int], key: Optional[str],
-                 header: bool, jobs: int, progress: Optional[bool]) -> None:
+                 header: bool, jobs: int, progress: Optional[bool], engine: EngineName = EngineName.local,
+                 scheduler: Optional[str] = None, block_size: Optional[str] = None) -> None:
     """Check the pipeline options and stream ``input`` through ``transform`` into ``output``."""
     if field is not None and key is not None:
         raise typer.BadParameter("--field and --key cannot be used together")
+    if engine is EngineName.dask:
+        _run_on_dask(transform, input, output, field, key, header, jobs, progress, scheduler, block_size)
+        return
+    if scheduler is not None:
+        raise typer.BadParameter("--scheduler needs --engine dask")
     if streams.same_file(input, output):
         raise typer.BadParameter(f"the output {output!r} is the input file; write elsewhere and rename")
     mapper = streams.LineMapper(transform, field=field, key=key)
@@ -95,7 +102,26 @@ def run_pipeline(transform: streams.Transform, input: str, output: str, field: O
     source = input
     with streams.open_input(input) as instream, streams.open_output(output) as outstream, \
             _progress_reporter(input, progress) as advance:
-        streams.run(mapper, source, instream, outstream, header=header, jobs=jobs, on_progress=advance)
+        streams.run(mapper, source, instream, outstream, header=header, jobs=jobs, on_progress=advance,
+                    **({"block_size": engines.parse_size(block_size)} if block_size is not None else {}))
+
+
+def _run_on_dask(transform: streams.Transform, input: str, output: str, field: Optional[int], key: Optional[str],
+                 header: bool, jobs: int, progress: Optional[bool], scheduler: Optional[str],
+                 block_size: Optional[str]) -> None:
+    """Map the files named by ``input`` on a Dask cluster into part files in directory ``output``."""
+    if input == streams.STDIO:
+        raise typer.BadParameter("--engine dask reads files, a directory or a glob, not standard input")
+    if output == streams.STDIO:
+        raise typer.BadParameter("--engine dask writes part files: name a new output directory with -o DIR")
+    if scheduler is not None and jobs != 1:
+        raise typer.BadParameter("--jobs sizes the local cluster; with --scheduler the cluster has its own workers")
+    mapper = streams.LineMapper(transform, field=field, key=key)
+    transform("")  # report a bad option or rule file before starting a cluster
+    work = engines.plan(input, engines.parse_size(block_size) if block_size else engines.DEFAULT_BLOCK_SIZE)
+    with _progress_reporter(input, progress, work.size) as advance:
+        engines.run_on_dask(mapper, work, output, header=header, scheduler=scheduler, workers=jobs,
+                            on_progress=advance)
 
 
 _PIPELINE_AFTER = {
@@ -106,6 +132,9 @@ _PIPELINE_AFTER = {
     "jobs": (Jobs, 1),
     "progress": (Progress, None),
     "rules": (Rules, None),
+    "engine": (Engine, EngineName.local),
+    "scheduler": (Scheduler, None),
+    "block_size": (BlockSize, None),
 }
 
 
