@@ -93,11 +93,10 @@ def _compile(rules: rulebook.RuleFile, keep: frozenset[str] | None, remove_tatwe
     alef_seats = inventory.letter_classes["alef_seats"]
     if not removed and not tatweel:
         return _identity
-    return functools.partial(
-        _remove,
-        _regex_remover(removed, tatweel, marks, bases, letter_maddah, alef_seats),
-        _numpy_remover(removed, tatweel, marks, bases, letter_maddah, alef_seats),
-    )
+    regex = _regex_remover(removed, tatweel, marks, bases, letter_maddah, alef_seats)
+    if any(ord(c) > 0xFFFF for c in marks | bases | tatweel):
+        return regex  # the vectorised path works on UTF-16 code units (see below)
+    return functools.partial(_remove, regex, _numpy_remover(removed, tatweel, marks, bases, letter_maddah, alef_seats))
 
 
 def _identity(text: str) -> str:
@@ -135,35 +134,45 @@ def _regex_remover(removed: frozenset[str], tatweel: frozenset[str], marks: froz
     return remove
 
 
-def _table(chars: Iterable[str]) -> np.ndarray:
-    table = np.zeros(0x110000, dtype=bool)
-    table[[ord(c) for c in chars]] = True
-    return table
+# Flags of the per-code-point class table of the vectorised path.
+_REMOVED, _MARK, _BASE, _LETTER_MADDAH, _ALEF_SEAT, _TATWEEL = 1, 2, 4, 8, 16, 32
 
 
 def _numpy_remover(removed: frozenset[str], tatweel: frozenset[str], marks: frozenset[str],
                    bases: frozenset[str], letter_maddah: frozenset[str],
                    alef_seats: frozenset[str]) -> Callable[[str], str]:
-    # Vectorised over code points: 5x faster than re.sub on densely diacritized text.
-    is_removed = _table(removed)
-    is_tatweel = _table(tatweel)
-    is_mark = _table(marks)
-    is_base = _table(bases)
-    is_letter_maddah = _table(letter_maddah)
-    is_alef_seat = _table(alef_seats)
+    # Vectorised over UTF-16 code units: 5x faster than re.sub on densely diacritized
+    # text. Every character the rules name is in the BMP; a character outside it becomes
+    # two surrogates, which are neither marks nor letters, so a mark after it is left
+    # alone and no surrogate pair is ever split. One table of flags per code unit, so
+    # each block needs a single lookup.
+    classes = np.zeros(0x10000, dtype=np.uint8)
+    for flag, chars in ((_REMOVED, removed), (_MARK, marks), (_BASE, bases), (_LETTER_MADDAH, letter_maddah),
+                        (_ALEF_SEAT, alef_seats), (_TATWEEL, tatweel)):
+        classes[[ord(c) for c in chars]] |= flag
 
     def remove(text: str) -> str:
-        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        drop = is_removed[points]
-        if not drop.any() and not is_tatweel[points].any():
+        points = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        codes = np.take(classes, points)
+        drop = (codes & _REMOVED).astype(bool)
+        tatweel_here = (codes & _TATWEEL).astype(bool)
+        if not drop.any() and not tatweel_here.any():
             return text
-        # Index of the base character of each mark cluster (a non-mark is its own base).
-        positions = np.arange(points.size)
-        positions[is_mark[points]] = 0
-        base = points[np.maximum.accumulate(positions)]
-        drop &= is_base[base]
-        drop &= ~(is_letter_maddah[points] & is_alef_seat[base])
-        drop |= is_tatweel[points]
-        return points[~drop].tobytes().decode("utf-32-le")
+        previous = np.empty_like(codes)
+        previous[0] = 0
+        previous[1:] = codes[:-1]
+        cluster_start = (codes & _MARK).astype(bool) & ~(previous & _MARK).astype(bool)
+        orphan_clusters = (cluster_start & ~(previous & _BASE).astype(bool)).any()
+        if orphan_clusters or (drop & (codes & _LETTER_MADDAH).astype(bool)).any():
+            # Rare: a cluster on a non-Arabic character, or maddah that may sit on alef.
+            # Find the base character of every mark cluster (a non-mark is its own base).
+            positions = np.arange(points.size, dtype=np.int64)
+            positions[(codes & _MARK).astype(bool)] = 0
+            base_codes = codes[np.maximum.accumulate(positions)]
+            drop &= (base_codes & _BASE).astype(bool)
+            drop &= ~((codes & _LETTER_MADDAH).astype(bool) & (base_codes & _ALEF_SEAT).astype(bool))
+        drop |= tatweel_here
+        # np.compress is several times faster than boolean indexing on a dense mask.
+        return np.compress(~drop, points).tobytes().decode("utf-16-le", "surrogatepass")
 
     return remove

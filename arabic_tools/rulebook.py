@@ -40,6 +40,8 @@ KINDS: dict[str, str] = {
     "transliterate": "arabic_tools.transliterate:compile_schemes",
     "clitics": "arabic_tools.clitics:compile_clitics",
     "resample": "arabic_tools.resample:compile_rules",
+    "tokenize": "arabic_tools.tokenize:compile_rules",
+    "latinize": "arabic_tools.latinize:compile_rules",
 }
 
 
@@ -53,7 +55,12 @@ def rules_dir() -> Traversable:
 
 def search_path() -> tuple[Traversable, ...]:
     """The directories searched for rule files, first match wins."""
-    overlays = os.environ.get(ENVIRONMENT_VARIABLE, "")
+    return _search_path(os.environ.get(ENVIRONMENT_VARIABLE, ""))
+
+
+@functools.cache
+def _search_path(overlays: str) -> tuple[Traversable, ...]:
+    # Cached: transforms look their rules up on every call, so this must be cheap.
     dirs: list[Traversable] = [Path(d) for d in overlays.split(os.pathsep) if d]
     return (*dirs, rules_dir())
 
@@ -207,11 +214,11 @@ def find(name: str) -> Traversable:
 
 def load(name: str) -> RuleFile:
     """The parsed rule file ``name``, read once per process and search path."""
-    return _load(name, search_path())
+    return _load(name, os.environ.get(ENVIRONMENT_VARIABLE, ""))
 
 
 @functools.cache
-def _load(name: str, path: tuple[Traversable, ...]) -> RuleFile:
+def _load(name: str, overlays: str) -> RuleFile:
     source = find(name)
     return parse(source.read_text(encoding="utf-8"), str(source), name)
 

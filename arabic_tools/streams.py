@@ -308,6 +308,11 @@ def open_output(path: str) -> Iterator[BinaryIO]:
             with contextlib.suppress(BrokenPipeError):
                 sys.stdout.buffer.flush()
         return
+    if os.path.exists(path) and not os.path.isfile(path):
+        # A device or pipe (/dev/null, a named pipe) cannot be replaced by renaming.
+        with open(path, "wb") as stream:
+            yield stream
+        return
     directory = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:

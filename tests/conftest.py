@@ -27,5 +27,9 @@ def shared_data() -> Path:
 
 @pytest.fixture(autouse=True)
 def _clean_rule_overlays(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees rule overlays from the environment or another test."""
-    monkeypatch.delenv("ARABIC_TOOLS_RULES", raising=False)
+    """No test sees rule overlays from the environment or another test.
+
+    Setting the variable through monkeypatch (empty: no overlays) restores it after
+    the test, including when the test ran ``--rules``, which extends it.
+    """
+    monkeypatch.setenv("ARABIC_TOOLS_RULES", "")
