@@ -11,6 +11,7 @@ Every command of the ``arabic-tools`` CLI is a transform here, a picklable calla
 from arabic_tools.diacritics import DiacriticRemover, remove_diacritics
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError, RuleError
 from arabic_tools.normalize import Normalizer, normalize
+from arabic_tools.tokenize import Token, Tokenizer, tokenize
 from arabic_tools.streams import LineMapper, Transform, map_jsonl, map_lines, map_tsv
 from arabic_tools.transliterate import Transliterator, transliterate
 
@@ -22,6 +23,8 @@ __all__ = [
     "Normalizer",
     "OptionError",
     "RuleError",
+    "Token",
+    "Tokenizer",
     "Transform",
     "Transliterator",
     "map_jsonl",
@@ -29,5 +32,6 @@ __all__ = [
     "map_tsv",
     "normalize",
     "remove_diacritics",
+    "tokenize",
     "transliterate",
 ]

@@ -7,6 +7,7 @@ import typer
 
 from . import normalize, rules, strip_diacritics, transliterate
 from . import resample
+from . import tokenize
 from ._pipeline import line_command
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -29,5 +30,6 @@ def main(version: Annotated[Optional[bool], typer.Option("--version", callback=_
 line_command(app, "strip-diacritics")(strip_diacritics.strip_diacritics)
 line_command(app, "normalize")(normalize.normalize)
 line_command(app, "transliterate")(transliterate.transliterate)
+line_command(app, "tokenize")(tokenize.tokenize)
 app.command("resample")(resample.resample)
 app.add_typer(rules.app, name="rules")

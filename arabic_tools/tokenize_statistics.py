@@ -1,0 +1,249 @@
+"""Deciding enclitic splits from word statistics: the default tokenize backend.
+
+The word frequencies come from the ``wordfreq`` package, whose Arabic list (620k
+words from Wikipedia, subtitles, news, web and social media text) ships inside the
+wheel, so a fresh install works offline. The idea is distributional: a word
+``w = stem + enclitic`` is a suffixed form when the stem behaves like a suffix host
+(``stem + other pronouns`` are common words) far more than ``w`` does, and ``w``
+does not behave like a lexical word of its own (taking the article or suffixes
+itself). Closed-class hosts (prepositions, particles) and lexical exceptions are
+data in ``rules/tokenize.yaml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from arabic_tools.clitics import Clitic
+
+ALEF = "\N{ARABIC LETTER ALEF}"
+LAM = "\N{ARABIC LETTER LAM}"
+TEH = "\N{ARABIC LETTER TEH}"
+TEH_MARBUTA = "\N{ARABIC LETTER TEH MARBUTA}"
+ALEF_MAKSURA = "\N{ARABIC LETTER ALEF MAKSURA}"
+WAW = "\N{ARABIC LETTER WAW}"
+HEH = "\N{ARABIC LETTER HEH}"
+YEH = "\N{ARABIC LETTER YEH}"
+NOON = "\N{ARABIC LETTER NOON}"
+HAMZA = "\N{ARABIC LETTER HAMZA}"
+ALEF_WITH_HAMZA_ABOVE = "\N{ARABIC LETTER ALEF WITH HAMZA ABOVE}"
+WAW_WITH_HAMZA_ABOVE = "\N{ARABIC LETTER WAW WITH HAMZA ABOVE}"
+YEH_WITH_HAMZA_ABOVE = "\N{ARABIC LETTER YEH WITH HAMZA ABOVE}"
+ARTICLE = ALEF + LAM
+HAMZA_SEATS = (HAMZA, ALEF_WITH_HAMZA_ABOVE, WAW_WITH_HAMZA_ABOVE, YEH_WITH_HAMZA_ABOVE)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers of the ``statistics`` section of ``rules/tokenize.yaml``."""
+
+    min_stem_letters: int
+    min_host_zipf: float
+    host_ratio: float
+    lexical_ratio: float
+    cautious_enclitics: frozenset[str]
+    cautious_factor: float
+    min_stem_zipf: float
+    min_common_zipf: float
+
+
+@functools.cache
+def frequencies() -> Mapping[str, float]:
+    """wordfreq's Arabic word frequencies (loaded once per process, about 0.3 s)."""
+    import wordfreq  # imported here: it costs start-up time and memory
+
+    return wordfreq.get_frequency_dict("ar")  # type: ignore[no-any-return]
+
+
+def zipf(frequency: float) -> float:
+    """wordfreq's Zipf scale: log10 of occurrences per billion words (0 for unseen)."""
+    return math.log10(frequency * 1e9) if frequency > 0 else 0.0
+
+
+class StatisticalSplitter:
+    """Chooses the enclitic of a bare word (no diacritics) or ``None``.
+
+    ``enclitics`` are the candidates (longest first); ``probes`` the pronoun forms whose
+    frequencies after a stem measure how readily it takes suffixes; ``prefixes`` the
+    proclitic strings that may precede a stem.
+    """
+
+    def __init__(self, enclitics: tuple[Clitic, ...], probes: tuple[str, ...], prefixes: tuple[str, ...],
+                 hosts: Mapping[str, str], never_split: frozenset[str], thresholds: Thresholds) -> None:
+        self.enclitics = enclitics
+        self.probes = probes
+        self.prefixes = tuple(sorted(set(prefixes) | {""}, key=len))
+        # Stripped to find the core word; the article is not, since it rules a split out.
+        self.core_prefixes = tuple(p for p in self.prefixes if p and not p.endswith(ARTICLE) and not p.endswith(LAM + LAM))
+        self.hosts = hosts
+        self.never_split = never_split
+        self.thresholds = thresholds
+        self.freq = frequencies()
+
+    def f(self, word: str) -> float:
+        return self.freq.get(word, 0.0)
+
+    def paradigm(self, stem: str, without: str = "") -> float:
+        """How often ``stem`` occurs with pronoun suffixes (other than ``without``)."""
+        return sum(self.freq.get(stem + e, 0.0) for e in self.probes if e != without)
+
+    def restored(self, stem: str) -> str:
+        """The stem's own spelling: teh marbuta, alef maksura, hamza seat, verbal -uu alef."""
+        options = [stem]
+        last = stem[-1:]
+        if last == TEH:
+            options.append(stem[:-1] + TEH_MARBUTA)
+        elif last == ALEF:
+            options.append(stem[:-1] + ALEF_MAKSURA)
+        elif last == YEH:
+            options.append(stem[:-1] + ALEF_MAKSURA)
+        elif last == WAW:
+            options.append(stem + ALEF)
+        elif last in HAMZA_SEATS:
+            options.extend(stem[:-1] + seat for seat in HAMZA_SEATS if seat != last)
+        if len(stem) > 2 and stem[-2] == ALEF and last in (WAW_WITH_HAMZA_ABOVE, YEH_WITH_HAMZA_ABOVE):
+            options.append(stem[:-1] + HAMZA)  # abna'uhu -> abna'
+        # Prefer the original unless another spelling is clearly the common one.
+        best = stem
+        for option in options[1:]:
+            if self.f(option) > 2 * self.f(best):
+                best = option
+        return best
+
+    def host_stem(self, stem: str) -> str | None:
+        """The citation form when ``stem`` is proclitics + a closed-class host."""
+        for prefix in ("", *self.core_prefixes):  # never the article: al-mithl is not a host
+            if stem.startswith(prefix) and stem[len(prefix):] in self.hosts:
+                return prefix + self.hosts[stem[len(prefix):]]
+        return None
+
+    def split(self, word: str) -> tuple[Clitic, str] | None:
+        """The enclitic to split off ``word`` and the stem's restored spelling, or ``None``."""
+        candidates = [c for c in self.enclitics if word.endswith(c.form) and len(word) > len(c.form)]
+        if not candidates:
+            return None
+        for prefix in self.prefixes:
+            if word[len(prefix):] in self.never_split and word.startswith(prefix):
+                return None
+        for clitic in candidates:
+            host = self.host_stem(word[:-len(clitic.form)])
+            if host is not None and clitic.category == "pronoun":
+                return clitic, host
+        core = self._core(word)
+        if self._has_article(core):
+            return None
+        t = self.thresholds
+        whole = self.f(core)
+        own = self.paradigm(core)
+        lexical = self.lexical(core)
+        # Of the readings that fit, the one whose stem is the most common word wins;
+        # the Gulf -l forms only where no pronoun reading fits.
+        best: tuple[float, Clitic, str] | None = None
+        for clitic in sorted(candidates, key=lambda c: c.category != "pronoun"):
+            if best is not None and clitic.category != "pronoun":
+                break
+            stem = core[:-len(clitic.form)]
+            if len(stem) < t.min_stem_letters or len(stem) < 3 and clitic.category != "pronoun":
+                continue
+            if lexical > t.lexical_ratio * whole:
+                continue
+            restored = self.restored(stem)
+            stem_f = self._stem_frequency(restored)
+            if not self._plausible(core, stem, restored, stem_f, clitic, whole, own):
+                continue
+            if best is None or stem_f > best[0]:
+                best = (stem_f, clitic, restored)
+        if best is None:
+            return None
+        return best[1], word[:len(word) - len(core)] + best[2]
+
+    def _stem_frequency(self, stem: str) -> float:
+        """The frequency of ``stem``, or of its rest after proclitics if that is higher."""
+        return max(self.f(stem[len(p):]) for p in self.prefixes if stem.startswith(p) and (not p or len(stem) - len(p) >= 3))
+
+    def _stem_paradigm(self, stem: str, without: str) -> float:
+        return max(self.paradigm(stem[len(p):], without) for p in self.prefixes
+                   if stem.startswith(p) and (not p or len(stem) - len(p) >= 3))
+
+    def _noun_like(self, stem: str) -> bool:
+        """Whether ``stem`` takes the article more often than past-tense verb endings."""
+        verb = self.f(stem + TEH) + self.f(stem + WAW + ALEF)
+        return self.f(ARTICLE + stem) > verb
+
+    def _verb_like(self, stem: str) -> bool:
+        """Whether ``stem`` rarely takes the article (verbs never do)."""
+        return self.f(ARTICLE + stem) <= 0.02 * self.f(stem)
+
+    def lexical(self, word: str) -> float:
+        """How often ``word`` takes what a suffixed form cannot: the article, plural endings."""
+        article = self.f(ARTICLE + word)
+        if word.endswith(HEH) and article < 0.1 * self.f(ARTICLE + word[:-1] + TEH_MARBUTA):
+            article = 0.0  # al-majmu'ah is al-majmu'a misspelt, not al- + majmu'ah
+        return article + self.f(word + ALEF + TEH) + self.f(word + YEH + NOON)
+
+    def _plausible(self, core: str, stem: str, restored: str, stem_f: float, clitic: Clitic,
+                   whole: float, own: float) -> bool:
+        t = self.thresholds
+        form = clitic.form
+        host = self._stem_paradigm(stem, without=form)
+        if stem_f == 0 and host == 0:
+            return False
+        if form.endswith(ALEF) and len(core) > 3:
+            # -ha, -na, -kuma end in alef, as does the accusative tanween of a word:
+            # bayanan is bayan + an, not baya + na; mawjihan is mawjih + an.
+            before = self.f(core[:-1])
+            if before > whole and before > stem_f:
+                return False
+        if form == NOON + ALEF and stem[-1:] != ALEF:
+            # -na after a past-tense verb is the subject "we" (qarrarna), an object only
+            # after a defective stem (a'tana) or an imperfect verb (yumkinuna); after a
+            # noun it is "our".
+            if stem[:1] not in (YEH, TEH) and not self._noun_like(restored):
+                return False
+        if clitic.category != "pronoun" or form == NOON + YEH:
+            # -ni "me" and the Gulf -li/-lah/-lak attach to verbs, and need a common one.
+            if not self._verb_like(restored) or zipf(stem_f) < t.min_common_zipf or stem_f < 30 * whole:
+                return False
+        if whole == 0 and len(form) > 1 and clitic.category == "pronoun":
+            return True  # an unseen word ending in -ha, -hum, -kum after a known stem
+        strict = form == NOON + ALEF or form in t.cautious_enclitics
+        if stem_f < (whole if strict else 0.02 * whole):
+            return False  # a suffixed form is rarer than its stem: korona is not koro + -na
+        if form in t.cautious_enclitics:
+            own_f = self.f(restored)  # no proclitics stripped: fleming is not f-li-yamin + -g
+            if zipf(own_f) < t.min_common_zipf or own_f < t.cautious_factor * whole or zipf(host) < t.min_host_zipf:
+                return False
+            if clitic.dialect and own_f < 30 * whole:
+                return False  # Gulf -ch/-sh: most words ending in jeem or sheen are not suffixed
+            if form == YEH and self.f(core + TEH_MARBUTA) > t.lexical_ratio * whole:
+                return False  # nisba adjective: arabi / arabiyya
+        if form == HEH and stem[-1:] != TEH and self.f(stem + TEH_MARBUTA) > 10 * whole:
+            return False  # heh written for teh marbuta (qa'imah for qa'ima)
+        if host < t.host_ratio * own:
+            return False  # w takes suffixes itself: wajh-uhu, so wajh is not waj + -hu
+        # The stem must be an established suffix host or a common word of its own.
+        return zipf(host) >= t.min_host_zipf or zipf(stem_f) >= t.min_stem_zipf
+
+    def _core(self, word: str) -> str:
+        """``word`` without the proclitics that make its remainder the most common word."""
+        best, best_f = word, self.f(word)
+        for prefix in self.core_prefixes:
+            rest = word[len(prefix):]
+            if word.startswith(prefix) and len(rest) >= 2:
+                rest_f = self.f(rest)
+                if rest_f > best_f:
+                    best, best_f = rest, rest_f
+        return best
+
+    def _has_article(self, core: str) -> bool:
+        """Whether ``core`` starts with the article (which rules out a possessive)."""
+        if core.startswith(ARTICLE) and len(core) > 3:
+            # iltizam- and similar stems begin with alef-lam; the article is real when the
+            # word without it is a word too.
+            return self.f(core[2:]) > 0 or self.f(core) == 0
+        if core.startswith(LAM + LAM) and len(core) > 3:
+            return True  # li + al- written lil-
+        return False

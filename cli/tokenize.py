@@ -1,0 +1,28 @@
+from typing import Annotated, Optional
+
+import typer
+
+from arabic_tools import Tokenizer
+
+
+def tokenize(
+    split: Annotated[Optional[str], typer.Option(
+        "--split", help="Comma list of clitic categories to split: pronoun, indirect_object, conjunction, "
+                        "preposition, future, article [default: pronoun,indirect_object, from rules/tokenize.yaml].",
+        show_default=False)] = None,
+    marker: Annotated[Optional[str], typer.Option(
+        "--marker", help="Written before a split enclitic (after a split proclitic) [default: +].",
+        show_default=False)] = None,
+    restore_stem: Annotated[bool, typer.Option(
+        "--restore-stem", help="Write stems in their own spelling (سيارتي -> سيارة +ي); not lossless.")] = False,
+    format: Annotated[str, typer.Option(
+        "--format", help="text (tokens separated by spaces) or jsonl (tokens with offsets and kinds).")] = "text",
+) -> Tokenizer:
+    """Tokenize: punctuation apart, pronoun enclitics split off as '+' tokens (كلامه -> كلام +ه).
+
+    Lossless: deleting each marker and the space before it gives back the input's
+    characters. Clitic categories are in rules/clitics.yaml, the tokenizer's hosts,
+    exceptions and thresholds in rules/tokenize.yaml.
+    """
+    categories = tuple(c.strip() for c in split.split(",") if c.strip()) if split is not None else ()
+    return Tokenizer(split=categories, marker=marker, restore_stem=restore_stem, format=format)
