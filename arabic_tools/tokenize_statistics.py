@@ -132,7 +132,15 @@ class StatisticalSplitter:
             host = self.host_stem(word[:-len(clitic.form)])
             if host is not None and clitic.category == "pronoun":
                 return clitic, host
-        core = self._core(word)
+        # The word as it stands first, then without the proclitics that leave the most
+        # common word: baytihim is bayt + -him although yattahim ("accuses") is common.
+        for core in dict.fromkeys((word, self._core(word))):
+            found = self._split_core(word, core, candidates)
+            if found is not None:
+                return found
+        return None
+
+    def _split_core(self, word: str, core: str, candidates: list[Clitic]) -> tuple[Clitic, str] | None:
         if self._has_article(core):
             return None
         t = self.thresholds
@@ -238,8 +246,11 @@ class StatisticalSplitter:
                     best, best_f = rest, rest_f
         return best
 
-    def _has_article(self, core: str) -> bool:
-        """Whether ``core`` starts with the article (which rules out a possessive)."""
+    def _has_article(self, word: str) -> bool:
+        """Whether ``word`` has the article, after any proclitics (which rules out a possessive)."""
+        return any(self._starts_with_article(word[len(p):]) for p in ("", *self.core_prefixes) if word.startswith(p))
+
+    def _starts_with_article(self, core: str) -> bool:
         if core.startswith(ARTICLE) and len(core) > 3:
             # iltizam- and similar stems begin with alef-lam; the article is real when the
             # word without it is a word too.
