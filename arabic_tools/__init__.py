@@ -10,6 +10,7 @@ Every command of the ``arabic-tools`` CLI is a transform here, a picklable calla
 
 from arabic_tools.diacritics import DiacriticRemover, remove_diacritics
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError, RuleError
+from arabic_tools.khaleeji import Khaleeji, khaleeji
 from arabic_tools.normalize import Normalizer, normalize
 from arabic_tools.tokenize import Token, Tokenizer, tokenize
 from arabic_tools.streams import LineMapper, Transform, map_jsonl, map_lines, map_tsv
@@ -19,6 +20,7 @@ __all__ = [
     "ArabicToolsError",
     "DiacriticRemover",
     "InputError",
+    "Khaleeji",
     "LineMapper",
     "Normalizer",
     "OptionError",
@@ -27,6 +29,7 @@ __all__ = [
     "Tokenizer",
     "Transform",
     "Transliterator",
+    "khaleeji",
     "map_jsonl",
     "map_lines",
     "map_tsv",
