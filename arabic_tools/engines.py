@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from arabic_tools import rulebook, streams
-from arabic_tools.errors import InputError, OptionError
+from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
 DEFAULT_BLOCK_SIZE = 32 << 20
 PART_PREFIX = "part-"
@@ -263,7 +263,7 @@ def run_on_dask(mapper: streams.LineMapper, work: Plan, output: str, *, header: 
                     dashboard_address=":0", silence_logs=logging.ERROR))
                 client = stack.enter_context(Client(cluster))
             else:
-                client = stack.enter_context(Client(scheduler))
+                client = stack.enter_context(_connect(Client, scheduler))
             summary = _gather(client, mapper, work, staging, header, rule_path, run_id, on_progress)
         if local:
             _publish(staging, target)
@@ -276,6 +276,14 @@ def run_on_dask(mapper: streams.LineMapper, work: Plan, output: str, *, header: 
                     fs.rm(posixpath.join(directory, block.part))
         raise
     return summary
+
+
+def _connect(client_class: Any, address: str) -> Any:
+    """A client of the scheduler at ``address``; an unreachable scheduler is a user error."""
+    try:
+        return client_class(address)
+    except (OSError, ValueError) as error:  # refused, timed out, or not an address at all
+        raise ArabicToolsError(f"cannot reach the Dask scheduler at {address!r}: {error}") from None
 
 
 def _gather(client: Any, mapper: streams.LineMapper, work: Plan, output: str, header: bool,

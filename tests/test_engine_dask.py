@@ -259,3 +259,26 @@ def test_fsspec_urls_for_input_and_output():
     names = sorted(memory.ls("/engine-test/out", detail=False))
     assert b"".join(memory.cat(n) for n in names) == "احمد الى اخر\r\nلا تاكل\n".encode()
     memory.rm("/engine-test", recursive=True)
+
+
+def test_an_unreachable_scheduler_is_reported_in_one_line(tmp_path):
+    import dask
+
+    (tmp_path / "in.txt").write_text("x\n")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = runner.invoke(app, ["normalize", str(tmp_path / "in.txt"), "-o", str(tmp_path / "out"),
+                                     "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("arabic-tools: cannot reach the Dask scheduler at 'tcp://127.0.0.1:1': ")
+    assert result.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == [tmp_path / "in.txt"]  # nothing left behind
+
+
+def test_progress_counts_the_bytes_of_every_file(tmp_path, scheduler):
+    write_files(tmp_path / "corpus", {"a.txt": "أحمد\n" * 50, "b.txt": "إلى\n" * 50})
+    result = runner.invoke(app, ["normalize", str(tmp_path / "corpus"), "-o", str(tmp_path / "out"), "--progress",
+                                 "--engine", "dask", "--scheduler", scheduler, "--block-size", "100"])
+    assert result.exit_code == 0, result.stderr
+    total = sum(f.stat().st_size for f in (tmp_path / "corpus").iterdir())
+    assert total == 800
+    assert f"{total}/{total} bytes" in result.stderr
