@@ -117,7 +117,7 @@ def plan(input: str | Sequence[str], block_size: int = DEFAULT_BLOCK_SIZE) -> Pl
     for pattern in [input] if isinstance(input, str) else input:
         files.extend(_expand(pattern))
     blocks: list[Block] = []
-    count = sum(max(1, -(-f.size // block_size)) for f in files if f.size)
+    count = sum(-(-f.size // block_size) for f in files)
     width = max(5, len(str(count - 1)))
     for index, found in enumerate(files):
         for offset in range(0, found.size, block_size):
@@ -129,25 +129,29 @@ def plan(input: str | Sequence[str], block_size: int = DEFAULT_BLOCK_SIZE) -> Pl
 def _expand(pattern: str) -> list[InputFile]:
     import fsspec
 
-    fs, path = fsspec.core.url_to_fs(pattern)
+    fs, root = fsspec.core.url_to_fs(pattern)
     local = _is_local(fs)
-    if any(c in _GLOB_CHARACTERS for c in path):
-        found = [p for p in fs.glob(path) if fs.isfile(p)]
-    elif fs.isdir(path):
-        found = [p for p in fs.find(path) if not _hidden(posixpath.relpath(p, path))]
-    elif fs.isfile(path):
+    if any(c in _GLOB_CHARACTERS for c in root):
+        listing = fs.glob(root, detail=True)
+    elif fs.isdir(root):
+        listing = {p: info for p, info in fs.find(root, detail=True).items()
+                   if not _hidden(posixpath.relpath(p, root))}
+    elif fs.isfile(root):
         # A single file keeps the name the user gave it, as in the local command.
-        return [InputFile(fs.unstrip_protocol(path) if not local else path, pattern, fs.size(path))]
+        url = root if local else fs.unstrip_protocol(root)
+        return [InputFile(url, pattern, fs.size(root))]
     else:
-        found = []
-    if not found:
-        raise FileNotFoundError(errno.ENOENT, "no such file, directory or matching files", pattern)
-    named = []
-    for path in sorted(found):
+        raise FileNotFoundError(errno.ENOENT, "no such file or directory", pattern)
+    files = []
+    for path, info in sorted(listing.items()):
+        if info["type"] != "file":
+            continue
         url = path if local else fs.unstrip_protocol(path)
         source = os.path.relpath(path) if local and not os.path.isabs(pattern) else url
-        named.append(InputFile(url, source, fs.size(path)))
-    return named
+        files.append(InputFile(url, source, int(info["size"])))
+    if not files:
+        raise FileNotFoundError(errno.ENOENT, "no input files there", pattern)
+    return files
 
 
 def _hidden(relative: str) -> bool:

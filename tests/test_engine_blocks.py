@@ -94,3 +94,23 @@ def test_plan_rejects_a_zero_block_size(tmp_path):
     with pytest.raises(OptionError):
         engines.plan(str(tmp_path), 0)
 
+
+
+def test_local_engine_takes_the_block_size_option_too(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    source = tmp_path / "in.txt"
+    source.write_bytes("أحمد إلى آخر\r\nﻻ تـــأكل\n".encode() * 50)
+    runner = CliRunner()
+    whole = runner.invoke(app, ["normalize", str(source)])
+    small = runner.invoke(app, ["normalize", str(source), "--block-size", "10", "--jobs", "2"])
+    assert small.exit_code == 0, small.stderr
+    assert small.stdout_bytes == whole.stdout_bytes
+    assert runner.invoke(app, ["normalize", str(source), "--block-size", "0"]).exit_code == 2
+
+
+def test_an_empty_directory_has_no_input_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no input files there"):
+        engines.plan(str(tmp_path))
