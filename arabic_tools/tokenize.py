@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import ClassVar
@@ -224,7 +224,7 @@ class _Engine:
         self.analyser = StatisticalSplitter(pronouns, probes, tuple(self.prefixes), rules.hosts,
                                             rules.never_split, rules.thresholds)
         self.cache: dict[str, tuple[Token, ...]] = {}
-        self.rendered: dict[str, str] = {}
+        self.rendered = _Memo(self._render_chunk)
 
     # -- text
 
@@ -238,18 +238,16 @@ class _Engine:
 
     def _text_line(self, line: str) -> str:
         ending = CARRIAGE_RETURN if line.endswith(CARRIAGE_RETURN) else ""
-        rendered = self.rendered
-        out = []
-        for token in self.pattern.findall(line):
-            piece = rendered.get(token)
-            if piece is None:
-                piece = self._render(token)
-            out.append(piece)
-        return " ".join(out) + ending
-
-    def _render(self, token: str) -> str:
         if len(self.rendered) > self.CACHE_LIMIT:
             self.rendered.clear()
+        # Whitespace-separated chunks are rendered once and then looked up, so the
+        # per-line work is str.split, a dict lookup per chunk and a join, all in C.
+        return " ".join(map(self.rendered.__getitem__, line.split())) + ending
+
+    def _render_chunk(self, chunk: str) -> str:
+        return " ".join(self._render(token) for token in self.pattern.findall(chunk))
+
+    def _render(self, token: str) -> str:
         pieces = self._analyse(token)
         marker = self.marker
         parts = []
@@ -260,9 +258,7 @@ class _Engine:
                 parts.append(piece.text + marker)
             else:
                 parts.append(piece.text)
-        result = " ".join(parts)
-        self.rendered[token] = result
-        return result
+        return " ".join(parts)
 
     def _json_line(self, line: str) -> str:
         ending = CARRIAGE_RETURN if line.endswith(CARRIAGE_RETURN) else ""
@@ -367,6 +363,18 @@ class _Engine:
             end = positions[letter]
             pieces.append(Token(token[start:end], start, end, "proclitic", clitic.category))
         return pieces, letter
+
+
+class _Memo(dict[str, str]):
+    """A dict that computes a missing value with ``function`` and keeps it."""
+
+    def __init__(self, function: Callable[[str], str]) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: str) -> str:
+        value = self[key] = self.function(key)
+        return value
 
 
 @dataclass(frozen=True)

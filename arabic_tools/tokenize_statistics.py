@@ -131,6 +131,8 @@ class StatisticalSplitter:
         for clitic in candidates:
             host = self.host_stem(word[:-len(clitic.form)])
             if host is not None and clitic.category == "pronoun":
+                if clitic.dialect and zipf(self.f(word)) >= 2.0:
+                    continue  # Gulf fi-sh is mostly the word fish "plug", not fi + -sh
                 return clitic, host
         # The word as it stands first, then without the proclitics that leave the most
         # common word: baytihim is bayt + -him although yattahim ("accuses") is common.

@@ -16,3 +16,8 @@ head -2 diacritized.txt | arabic-tools transliterate --scheme bw | arabic-tools 
 
 section "normalize the utt key of MASSIVE JSON Lines (first 2 records)"
 head -2 massive-ar-SA.sample.jsonl | arabic-tools normalize --key utt
+
+section "tokenize: pronoun enclitics as + tokens, the utt key of MASSIVE JSON Lines (3 records), then plain text"
+sed -n '3p;10p;18p' massive-ar-SA.sample.jsonl | arabic-tools tokenize --key utt
+echo 'لكن بعيداً عن كلامه، قال إنها في بيتهم' | arabic-tools tokenize
+echo 'سيارتي في مستشفاه' | arabic-tools tokenize --restore-stem
