@@ -873,7 +873,7 @@ class Converter:
         first = gulf[0]
         if first.letter == ALEF_HAMZA:
             return [Cell(BEH, FATHA if word.marked or first.vowel else "")] + [c.copy() for c in gulf[1:]]
-        vowel = SUKUN if first.vowel == KASRA else KASRA
+        vowel = (SUKUN if first.vowel == KASRA else KASRA) if word.marked else ""
         return [Cell(BEH, vowel)] + gulf
 
     def _generic_verb(self, word: Word, cells: list[Cell]) -> list[Cell] | None:
@@ -918,7 +918,8 @@ class Converter:
     def _gulf_suffix(self, stem: list[Cell], suffix: list[Cell], person: str, verb: bool = False) -> list[Cell]:
         """The Gulf form of an MSA pronoun suffix; sets the vowel the stem ends in (§3.2)."""
         out = [c.copy() for c in suffix]
-        ends_long = bool(stem) and stem[-1].letter in LONG_VOWEL_LETTERS and not stem[-1].vowel
+        ends_long = bool(stem) and stem[-1].letter in LONG_VOWEL_LETTERS and (
+            not stem[-1].vowel or stem[-1].vowel == SUKUN)
         last_vowel = out[-1].vowel if out else ""
         if out:
             out[-1].vowel = ""  # no final vowel in pausal Gulf forms
@@ -1021,9 +1022,10 @@ class Converter:
     def _looks_future(self, body: str) -> bool:
         if body in self.lists["future_block"] or _key(body) in self.lists["future_block"]:
             return False
-        if body.endswith(TEH_MARBUTA) or body.endswith(ALEF + TEH):
+        if body.endswith(TEH_MARBUTA) or body.endswith(ALEF + TEH) or body[-1] in (ALEF, YEH, WAW, ALEF_MAKSURA):
             return False
-        return len(body) >= 5
+        # after the imperfect prefix comes a consonant: سيارة، سياسي، سيدني are not verbs
+        return len(body) >= 5 and body[2] not in (ALEF, WAW, YEH)
 
     def _needs_sound(self, cells: list[Cell]) -> bool:
         return self.form != "spelling" and any(c.letter in (QAF, KAF, JEEM) for c in cells)
@@ -1045,7 +1047,8 @@ class Converter:
                 continue
             if person not in ("2s", "3ms") and not suffix[0].vowel:
                 continue
-            if before.vowel in SHORT_VOWELS or (before.letter in LONG_VOWEL_LETTERS and not before.vowel):
+            if before.vowel in SHORT_VOWELS or (before.letter in LONG_VOWEL_LETTERS and not before.vowel) \
+                    or (before.letter in (WAW, YEH) and before.vowel == SUKUN):
                 return suffix, person
         return [], ""
 
@@ -1155,7 +1158,26 @@ class Converter:
         keys = {bare}
         for split in self._splits(cells[start:], articles=True):
             keys.add(_key(_bare(cells[start + split:])))
+        # the same stems without a pronoun suffix (كلبك, قدامچ)
+        for key in list(keys):
+            for form in (FEM2, *(f for f, _ in self.enclitics)):
+                if key.endswith(form) and len(key) > len(form) + 1:
+                    keys.add(key[:-len(form)])
         return keys
+
+    def _list_span(self, cells: list[Cell], start: int, words: frozenset[str]) -> tuple[int, int] | None:
+        """Where a listed word sits in ``cells``: after proclitics, before a pronoun suffix."""
+        if not words:
+            return None
+        for split in self._splits(cells[start:], articles=True):
+            offset = start + split
+            key = _key(_bare(cells[offset:]))
+            if key in words:
+                return offset, len(cells) - offset
+            for form in (FEM2, *(f for f, _ in self.enclitics)):
+                if key.endswith(form) and key[:-len(form)] in words:
+                    return offset, len(cells) - offset - len(form)
+        return None
 
     def _sound(self, cells: list[Cell], word: Word, rules: list[str]) -> list[Cell]:
         """ق, ك, ج by profile (§1.1-1.3, §5), and the a-raising of §2.4."""
@@ -1165,23 +1187,17 @@ class Converter:
         whole = _key(_bare(cells))
         letters = _bare(cells)
         s = self.settings
-        if QAF in letters:
-            if keys & self.lists["q_j"]:
-                _replace(cells, start, QAF, JEEM)
-                rules.append(f"Q-J ({self.profile.sources.get('q_j', '')})")
-            elif s["q"] == "g":
-                if any(k in whole for k in self.lists["keep_q"]):
-                    rules.append(f"Q-KEEP ({self.profile.sources.get('keep_q', '')})")
-                else:
-                    _replace(cells, 0, QAF, GAF)
-                    rules.append("Q-G (§1.1)")
-        if s["k_ch"] and KAF in letters and keys & self.lists["k_ch_words"]:
-            _replace(cells, start, KAF, TCHEH)
-            rules.append(f"K-CH ({self.profile.sources.get('k_ch_words', '')})")
         if s["a_raise"] != "off" and word.marked:
             if s["a_raise"] == "general" or keys & self.lists["a_raise_words"]:
                 if self._a_raise(cells, start):
                     rules.append("A-RAISE (§2.4)")
+        # k -> ch before j -> y (a چ blocks it); j before q, so that the ج of q -> j stays ج.
+        span = self._list_span(cells, start, self.lists["k_ch_words"]) if s["k_ch"] and KAF in letters else None
+        if span is not None:
+            for cell in cells[span[0]:span[0] + span[1]]:
+                if cell.letter == KAF:
+                    cell.letter = TCHEH
+            rules.append(f"K-CH ({self.profile.sources.get('k_ch_words', '')})")
         letters = _bare(cells)
         if JEEM in letters:
             if s["j"] == "g":
@@ -1192,6 +1208,20 @@ class Converter:
                 if forced or (not any(k in whole for k in self.lists["j_keep"]) and not self._j_blocked(cells)):
                     _replace(cells, 0, JEEM, YEH)
                     rules.append("J-Y (§1.3)")
+        letters = _bare(cells)
+        if QAF in letters:
+            span = self._list_span(cells, start, self.lists["q_j"])
+            if span is not None:
+                for cell in cells[span[0]:span[0] + span[1]]:
+                    if cell.letter == QAF:
+                        cell.letter = JEEM
+                rules.append(f"Q-J ({self.profile.sources.get('q_j', '')})")
+            elif s["q"] == "g":
+                if any(k in whole for k in self.lists["keep_q"]):
+                    rules.append(f"Q-KEEP ({self.profile.sources.get('keep_q', '')})")
+                else:
+                    _replace(cells, 0, QAF, GAF)
+                    rules.append("Q-G (§1.1)")
         return cells
 
     @staticmethod
@@ -1287,7 +1317,7 @@ PHONEMES: dict[str, str] = {
     GAF: "g", TCHEH: "tʃ", "\N{ARABIC LETTER PEH}": "p", "\N{ARABIC LETTER VEH}": "v", QAF_THREE_DOTS: "g",
 }
 PHONEME_BACK = frozenset((HAH, AIN, KHAH, GHAIN, HEH, QAF, GAF, SAD, "\N{ARABIC LETTER DAD}",
-                          "\N{ARABIC LETTER TAH}", "\N{ARABIC LETTER ZAH}", "\N{ARABIC LETTER REH}"))
+                          "\N{ARABIC LETTER TAH}", "\N{ARABIC LETTER ZAH}"))
 
 
 def _replace(cells: list[Cell], start: int, old: str, new: str) -> None:

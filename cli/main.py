@@ -8,6 +8,7 @@ import typer
 from . import normalize, rules, strip_diacritics, transliterate
 from . import resample
 from . import tokenize
+from . import khaleeji
 from ._pipeline import line_command
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -31,5 +32,6 @@ line_command(app, "strip-diacritics")(strip_diacritics.strip_diacritics)
 line_command(app, "normalize")(normalize.normalize)
 line_command(app, "transliterate")(transliterate.transliterate)
 line_command(app, "tokenize")(tokenize.tokenize)
+line_command(app, "khaleeji")(khaleeji.khaleeji)
 app.command("resample")(resample.resample)
 app.add_typer(rules.app, name="rules")

@@ -21,3 +21,10 @@ section "tokenize: pronoun enclitics as + tokens, the utt key of MASSIVE JSON Li
 sed -n '3p;10p;18p' massive-ar-SA.sample.jsonl | arabic-tools tokenize --key utt
 echo 'لكن بعيداً عن كلامه، قال إنها في بيتهم' | arabic-tools tokenize
 echo 'سيارتي في مستشفاه' | arabic-tools tokenize --restore-stem
+
+section "khaleeji: MSA to Gulf Arabic (Kuwaiti pronunciation, Najdi, Emirati spelling, phonemes, --explain)"
+arabic-tools khaleeji --dialect kuwaiti khaleeji-msa.txt
+arabic-tools khaleeji --dialect najdi khaleeji-msa.txt
+arabic-tools khaleeji --dialect emirati --form spelling khaleeji-msa.txt
+head -2 khaleeji-msa.txt | arabic-tools khaleeji --dialect kuwaiti --form phonemes
+head -1 khaleeji-msa.txt | arabic-tools khaleeji --dialect kuwaiti --explain
