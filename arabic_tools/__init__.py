@@ -11,6 +11,7 @@ Every command of the ``arabic-tools`` CLI is a transform here, a picklable calla
 from arabic_tools.diacritics import DiacriticRemover, remove_diacritics
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError, RuleError
 from arabic_tools.khaleeji import Khaleeji, khaleeji
+from arabic_tools.latinize import Latinizer, build_latinize_index, latinize
 from arabic_tools.normalize import Normalizer, normalize
 from arabic_tools.tokenize import Token, Tokenizer, tokenize
 from arabic_tools.streams import LineMapper, Transform, map_jsonl, map_lines, map_tsv
@@ -21,6 +22,7 @@ __all__ = [
     "DiacriticRemover",
     "InputError",
     "Khaleeji",
+    "Latinizer",
     "LineMapper",
     "Normalizer",
     "OptionError",
@@ -29,7 +31,9 @@ __all__ = [
     "Tokenizer",
     "Transform",
     "Transliterator",
+    "build_latinize_index",
     "khaleeji",
+    "latinize",
     "map_jsonl",
     "map_lines",
     "map_tsv",

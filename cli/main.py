@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import normalize, rules, strip_diacritics, transliterate
+from . import latinize, normalize, rules, strip_diacritics, transliterate
 from . import resample
 from . import tokenize
 from . import khaleeji
@@ -33,5 +33,7 @@ line_command(app, "normalize")(normalize.normalize)
 line_command(app, "transliterate")(transliterate.transliterate)
 line_command(app, "tokenize")(tokenize.tokenize)
 line_command(app, "khaleeji")(khaleeji.khaleeji)
+line_command(app, "latinize")(latinize.latinize)
+app.command("latinize-index")(latinize.latinize_index)
 app.command("resample")(resample.resample)
 app.add_typer(rules.app, name="rules")

@@ -1,0 +1,705 @@
+"""Write catalogue names that ASR rendered in Arabic script back in their Latin form.
+
+ASR output for Arabic speech writes English and French names (artists, songs, brands)
+in Arabic script: "شغل شيب اوف يو لإد شيران". Given a catalogue of the Latin-script
+names, :class:`Latinizer` finds the spans that render a catalogue entry and writes the
+entry in their place: "شغل Shape of You لـEd Sheeran".
+
+How (the model is data in ``rules/latinize.yaml``):
+
+- Both scripts are read as strings of *sound classes*. Latin letter groups (sh, ch, th,
+  ph, gh, ee, ou, eau, oi, gn, silent final e, c and g before e/i, ...) map to classes
+  by English and by French rules, and every catalogue word is read both ways; Arabic
+  letters map to classes one by one. Letters ASR confuses (ة/ه, ى/ي, hamza seats, س/ص/ز)
+  share a class, and doubled letters collapse, so most variation disappears.
+- The index maps each entry's consonant skeleton, and every skeleton with one class
+  deleted, to the entry (a symmetric-deletion index): a span finds entries whose
+  skeleton is within about two edits of its own, with long vowels present or missing,
+  and spaces inside or missing between words ignored, with a few dictionary lookups.
+- Candidates are scored with rapidfuzz's Indel similarity on the full class string and
+  on the skeleton. Precision comes first: a span must beat ``min_score``, plus a margin
+  that grows with the span's frequency as Arabic text (wordfreq), and very frequent
+  Arabic words are never replaced ("لو" is not "Low", "من" is not "Man"). Overlapping
+  matches are resolved by score, and the longer span wins a near tie.
+- A proclitic glued to a name (و، ف، ب، ل، ال) stays before the Latin form, joined by a
+  tatweel by default: "لإد شيران" becomes "لـEd Sheeran".
+
+The index of a catalogue is built once per process and cached on disk, keyed by the
+catalogue's content and the rules, in ``$XDG_CACHE_HOME/arabic-tools/latinize`` (or
+``~/.cache/arabic-tools/latinize``, or the ``cache_dir`` given).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from arabic_tools import clitics as clitic_rules
+from arabic_tools import rulebook
+from arabic_tools.errors import ArabicToolsError, InputError, OptionError
+
+TATWEEL = "\N{ARABIC TATWEEL}"
+FORMATS = ("text", "jsonl")
+# Bump when the index layout or the key computation changes, so old caches are not used.
+INDEX_VERSION = 2
+VOWELS = frozenset("aiu")
+MIN_SCORE = 0.85
+WORD_COUNT_PENALTY = 0.04
+READING_PENALTY = 0.02
+PRIOR_WEIGHT = 0.002
+TIE_WINDOW = 8
+
+
+class CacheError(ArabicToolsError):
+    """The index cache cannot be written where it was asked to be."""
+
+
+# ---------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass(frozen=True)
+class Precision:
+    free_below: float
+    per_zipf: float
+    never_at: float
+    short_skeleton: int
+    short_score: float
+
+
+@dataclass(frozen=True, eq=False)
+class LatinizeRules:
+    """A compiled ``latinize`` rule file."""
+
+    arabic: Mapping[str, str]
+    final: Mapping[str, str]
+    joins: tuple[tuple[str, str], ...]
+    silent: frozenset[str]
+    languages: Mapping[str, tuple[re.Pattern[str], tuple[str, ...]]]
+    proclitics: tuple[str, ...]
+    precision: Precision
+    digest: str
+
+    @functools.cached_property
+    def word_pattern(self) -> re.Pattern[str]:
+        """An Arabic-script word: a run of mapped letters, silent letters and digits."""
+        chars = sorted(set(self.arabic) | self.silent | set(_ARABIC_DIGITS))
+        return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+
+    @functools.cached_property
+    def letter_table(self) -> dict[int, str]:
+        table = {ord(c): v for c, v in self.arabic.items()}
+        table.update({ord(c): "" for c in self.silent})
+        table.update({ord(c): str(unicodedata.digit(c)) for c in _ARABIC_DIGITS})
+        return table
+
+    @functools.cached_property
+    def prefixes(self) -> tuple[tuple[str, str], ...]:
+        """(written form, proclitic string) of every proclitic combination, longest first."""
+        return _proclitic_combinations(self.proclitics)
+
+
+_ARABIC_DIGITS = "".join(chr(c) for c in range(0x0660, 0x066A))
+_CLASS = re.compile(r"[A-Za-z0-9]*")
+
+
+def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
+    """Validate and compile a ``latinize`` rule file."""
+    classes = rules.get("classes", Mapping)
+    for name in classes:
+        if len(name) != 1 or not name.isalpha():
+            raise rules.error(f"classes.{name}", "a class name must be one ASCII letter")
+    known = set(classes)
+
+    def sound(entry: str, value: Any) -> str:
+        text = rules.expect(entry, value, str)
+        unknown = sorted(set(text) - known)
+        if unknown:
+            raise rules.error(entry, f"{unknown[0]!r} is not one of the classes")
+        return text  # type: ignore[no-any-return]
+
+    arabic = {char: sound(f"arabic.{char!r}", value) for char, value in rules.charmap("arabic").items()}
+    final = {char: sound(f"final.{char!r}", value) for char, value in rules.charmap("final").items()}
+    silent = rules.charset("silent")
+    joins = tuple((sound(f"joins.{seq}", seq), sound(f"joins.{seq}", out)) for seq, out in rules.get("joins", Mapping).items())
+    groups = rules.get("latin", Mapping)
+    common = _compile_groups(rules, "latin.common", groups.get("common", ()), sound)
+    languages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+    for language, spec in groups.items():
+        if language == "common":
+            continue
+        own = _compile_groups(rules, f"latin.{language}", spec, sound)
+        patterns = [p for p, _ in own + common]
+        languages[language] = (re.compile("|".join(f"({p})" for p in patterns)), tuple(s for _, s in own + common))
+    if not languages:
+        raise rules.error("latin", "needs at least one language besides 'common'")
+    inventory = clitic_rules.compile_clitics(rulebook.load("clitics"))
+    forms = {c.form for c in inventory.proclitics}
+    proclitics = []
+    for i, form in enumerate(rules.get("proclitics", tuple)):
+        rules.expect(f"proclitics[{i}]", form, str)
+        if form not in forms:
+            raise rules.error(f"proclitics[{i}]", f"{form!r} is not a proclitic of the clitics rule file")
+        proclitics.append(form)
+    rules.get("precision", Mapping)
+    precision = Precision(
+        free_below=float(rules.get("precision.free_below", (int, float))),
+        per_zipf=float(rules.get("precision.per_zipf", (int, float))),
+        never_at=float(rules.get("precision.never_at", (int, float))),
+        short_skeleton=int(rules.get("precision.short_skeleton", int)),
+        short_score=float(rules.get("precision.short_score", (int, float))),
+    )
+    digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
+    return LatinizeRules(arabic, final, joins, silent, languages, tuple(proclitics), precision, digest)
+
+
+def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
+    rules.expect(entry, spec, tuple)
+    compiled = []
+    for i, item in enumerate(spec):
+        where = f"{entry}[{i}]"
+        rules.expect(where, item, Mapping)
+        unknown = set(item) - {"spell", "sound", "before", "after"}
+        if unknown:
+            raise rules.error(where, f"unknown field {sorted(unknown)[0]!r}")
+        spell = rules.expect(f"{where}.spell", item.get("spell"), str)
+        pattern = spell
+        if "after" in item:
+            pattern = f"(?<={rules.expect(f'{where}.after', item['after'], str)})" + pattern
+        if "before" in item:
+            pattern += f"(?={rules.expect(f'{where}.before', item['before'], str)})"
+        try:
+            compiled_pattern = re.compile(pattern)
+        except re.error as error:
+            raise rules.error(where, f"not a valid pattern ({error})") from None
+        if compiled_pattern.groups:
+            raise rules.error(where, "use (?:...) rather than capturing groups")
+        compiled.append((pattern, sound(f"{where}.sound", item.get("sound"))))
+    return compiled
+
+
+def _proclitic_combinations(forms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Every way the allowed proclitics stack: conjunction, preposition, then article."""
+    inventory = clitic_rules.clitics()
+    category = {c.form: c.category for c in inventory.proclitics}
+    slots = [[f for f in forms if category[f] == cat] for cat in ("conjunction", "preposition", "article")]
+    combinations = set()
+    for conjunction in ["", *slots[0]]:
+        for preposition in ["", *slots[1]]:
+            for article in ["", *slots[2]]:
+                stack = conjunction + preposition
+                if stack + article:
+                    combinations.add((inventory.attach(stack, article) if article else stack, stack + article))
+    return tuple(sorted(combinations, key=lambda c: (-len(c[0]), c[0])))
+
+
+def rules() -> LatinizeRules:
+    """The compiled ``latinize`` rule file on the current search path."""
+    return _compiled(rulebook.load("latinize"))
+
+
+@functools.cache
+def _compiled(rule_file: rulebook.RuleFile) -> LatinizeRules:
+    return compile_rules(rule_file)
+
+
+# ---------------------------------------------------------------------------------
+# Keys: spellings as sound classes
+
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def _tidy(key: str, joins: tuple[tuple[str, str], ...]) -> str:
+    for sequence, result in joins:
+        key = key.replace(sequence, result)
+    return _REPEATS.sub(r"\1", key)
+
+
+def latin_keys(text: str, compiled: LatinizeRules | None = None) -> tuple[str, ...]:
+    """The sound-class strings of a Latin-script name, one per reading (English, French).
+
+    >>> latin_keys("Ed Sheeran")
+    ('iDCiRaN', 'iSiRaN')
+    >>> latin_keys("Béraud")
+    ('BiRuD', 'BiRu')
+    """
+    compiled = compiled or rules()
+    return _latin_keys(text, compiled)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _latin_word_keys(word: str, compiled: LatinizeRules) -> tuple[str, ...]:
+    keys = []
+    for pattern, sounds in compiled.languages.values():
+        key = pattern.sub(lambda m: sounds[m.lastindex - 1], word)  # type: ignore[operator]
+        key = "".join(_CLASS.findall(key))
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+def _latin_keys(text: str, compiled: LatinizeRules) -> tuple[str, ...]:
+    words = text.lower().split()
+    readings = []
+    for i in range(len(compiled.languages)):
+        parts = []
+        for word in words:
+            keys = _latin_word_keys(word, compiled)
+            parts.append(keys[min(i, len(keys) - 1)])
+        key = _tidy("".join(parts), compiled.joins)
+        if key and key not in readings:
+            readings.append(key)
+    return tuple(readings)
+
+
+def arabic_key(text: str, compiled: LatinizeRules | None = None) -> str:
+    """The sound-class string of Arabic-script text (spaces ignored).
+
+    >>> arabic_key("إد شيران")
+    'aDCiRaN'
+    >>> arabic_key("بورنه")
+    'BuRNa'
+    """
+    compiled = compiled or rules()
+    return _tidy("".join(_arabic_word_key(w, compiled) for w in text.split()), compiled.joins)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _arabic_word_key(word: str, compiled: LatinizeRules) -> str:
+    letters = word.translate({ord(c): None for c in compiled.silent})
+    if len(letters) > 1 and letters[-1] in compiled.final:
+        return letters[:-1].translate(compiled.letter_table) + compiled.final[letters[-1]]
+    return letters.translate(compiled.letter_table)
+
+
+def skeleton(key: str) -> str:
+    """The consonant classes of a key.
+
+    >>> skeleton("iDCiRaN")
+    'DCRN'
+    """
+    return "".join(c for c in key if c not in VOWELS)
+
+
+def _neighbours(skel: str) -> Iterator[str]:
+    """The skeleton itself and, for three classes or more, each one-deletion variant."""
+    yield skel
+    if len(skel) >= 3:
+        seen = {skel}
+        for i in range(len(skel)):
+            shorter = skel[:i] + skel[i + 1:]
+            if shorter not in seen:
+                seen.add(shorter)
+                yield shorter
+
+
+# ---------------------------------------------------------------------------------
+# Catalogue and index
+
+
+@dataclass(frozen=True)
+class Entry:
+    latin: str
+    type: str = ""
+    renderings: tuple[str, ...] = ()
+
+
+def read_catalogue(data: bytes, source: str) -> list[Entry]:
+    """Parse a catalogue: one entry per line, or ``entry<TAB>type<TAB>rendering|rendering``.
+
+    Blank lines are skipped. Entries keep their spelling (accents included).
+
+    >>> read_catalogue("Ed Sheeran\\tartist\\tاد شيران|إد شيرن\\n\\nDaft Punk\\n".encode(), "c.tsv")
+    [Entry(latin='Ed Sheeran', type='artist', renderings=('اد شيران', 'إد شيرن')), Entry(latin='Daft Punk', type='', renderings=())]
+    """
+    entries = []
+    for lineno, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError as error:
+            raise InputError(source, lineno, f"not valid UTF-8 ({error.reason} at byte {error.start})") from None
+        if lineno == 1:
+            line = line.lstrip("\N{ZERO WIDTH NO-BREAK SPACE}")
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) > 3:
+            raise InputError(source, lineno, f"{len(fields)} fields; a catalogue line is entry, or entry<TAB>type<TAB>renderings")
+        latin = fields[0].strip()
+        if not latin:
+            raise InputError(source, lineno, "empty entry")
+        kind = fields[1].strip() if len(fields) > 1 else ""
+        renderings = tuple(r.strip() for r in fields[2].split("|") if r.strip()) if len(fields) > 2 else ()
+        entries.append(Entry(latin, kind, renderings))
+    return entries
+
+
+@dataclass(eq=False)
+class Index:
+    """Catalogue entries, their keys, and the deletion index over their skeletons."""
+
+    entries: list[str]
+    types: list[str]
+    variant_entry: list[int]     # variant -> entry number
+    variant_key: list[str]       # variant -> key
+    variant_skeleton: list[str]  # variant -> consonant skeleton
+    variant_known: list[bool]    # variant comes from a known Arabic rendering
+    variant_penalty: list[float] # subtracted from the variant's score
+    words: list[int]             # entry -> number of words
+    table: dict[str, list[int]]  # skeleton or one-deletion -> variants
+    max_words: int
+
+    def candidates(self, key: str) -> Iterator[int]:
+        """Variants whose skeleton is within the deletion neighbourhood of ``key``'s."""
+        seen: set[int] = set()
+        for neighbour in _neighbours(skeleton(key)):
+            for variant in self.table.get(neighbour, ()):
+                if variant not in seen:
+                    seen.add(variant)
+                    yield variant
+
+
+def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None) -> Index:
+    """Index catalogue entries by the deletion neighbourhoods of their skeletons."""
+    compiled = compiled or rules()
+    index = Index([], [], [], [], [], [], [], [], {}, 1)
+    table = index.table
+    for number, entry in enumerate(entries):
+        index.entries.append(entry.latin)
+        index.types.append(entry.type)
+        index.words.append(len(entry.latin.split()))
+        index.max_words = max(index.max_words, index.words[-1])
+        # The first reading (English) is the default; a later one (French) loses a near
+        # tie, so its silent letters do not make ordinary words match English entries.
+        variants = [(k, False, READING_PENALTY * (i > 0)) for i, k in enumerate(_latin_keys(entry.latin, compiled))]
+        variants += [(arabic_key(r, compiled), True, 0.0) for r in entry.renderings]
+        for key, known, penalty in variants:
+            skel = skeleton(key)
+            if not skel:
+                continue
+            variant = len(index.variant_key)
+            index.variant_entry.append(number)
+            index.variant_key.append(key)
+            index.variant_skeleton.append(skel)
+            index.variant_known.append(known)
+            index.variant_penalty.append(penalty)
+            for neighbour in _neighbours(skel):
+                bucket = table.get(neighbour)
+                if bucket is None:
+                    table[neighbour] = [variant]
+                else:
+                    bucket.append(variant)
+    return index
+
+
+def default_cache_dir() -> Path:
+    """Where catalogue indexes are cached: ``$XDG_CACHE_HOME/arabic-tools/latinize``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "arabic-tools" / "latinize"
+
+
+def index_path(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The cache file of ``catalogue``'s index (it need not exist yet)."""
+    data = Path(catalogue).read_bytes()
+    return _cache_file(_digest(data, rules()), cache_dir)
+
+
+def _digest(data: bytes, compiled: LatinizeRules) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(f"\0{compiled.digest}\0{INDEX_VERSION}".encode())
+    return digest.hexdigest()[:32]
+
+
+def _cache_file(digest: str, cache_dir: str | os.PathLike[str] | None) -> Path:
+    return Path(cache_dir or default_cache_dir()) / f"{digest}.pickle"
+
+
+def build_latinize_index(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Path:
+    """Build the index of ``catalogue`` and write it to the disk cache; return the cache file.
+
+    Unlike the implicit build of :class:`Latinizer`, failing to write the cache is an error.
+    """
+    index, path = load_index(catalogue, cache_dir, rebuild=True, must_write=True)
+    del index
+    return path
+
+
+def load_index(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None,
+               *, rebuild: bool = False, must_write: bool = False) -> tuple[Index, Path]:
+    """The index of ``catalogue``, read from the disk cache or built (and then cached).
+
+    A cache that cannot be written (read-only home, say) is not an error: the index is
+    then built in every process that needs it.
+    """
+    compiled = rules()
+    data = Path(catalogue).read_bytes()
+    path = _cache_file(_digest(data, compiled), cache_dir)
+    if not rebuild:
+        try:
+            with open(path, "rb") as stream:
+                index = pickle.load(stream)
+            if isinstance(index, Index):
+                return index, path
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    index = build_index(read_catalogue(data, str(catalogue)), compiled)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".latinize-", delete=False) as stream:
+            pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(stream.name, path)
+    except OSError as error:
+        if must_write:
+            raise CacheError(f"{path.parent}: cannot write the index cache ({error.strerror or error})") from None
+    return index, path
+
+
+@functools.cache
+def _process_index(catalogue: str, stamp: tuple[int, int], cache_dir: str | None) -> Index:
+    # Keyed on the file's identity and modification stamp; load_index itself keys the
+    # disk cache on the content.
+    return load_index(catalogue, cache_dir)[0]
+
+
+def _index_for(catalogue: str, cache_dir: str | None) -> Index:
+    status = os.stat(catalogue)
+    return _process_index(os.path.realpath(catalogue), (status.st_mtime_ns, status.st_size), cache_dir)
+
+
+# ---------------------------------------------------------------------------------
+# Matching
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: str
+    type: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """One replaced span: ``start``/``end`` are character offsets into the input line."""
+
+    start: int
+    end: int
+    arabic: str
+    proclitic: str
+    entry: str
+    type: str
+    score: float
+    candidates: tuple[Candidate, ...] = ()
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "ar"))
+
+
+class _Matcher:
+    """Scores spans against one index; memoizes span keys, which repeat across lines."""
+
+    def __init__(self, index: Index, compiled: LatinizeRules) -> None:
+        from rapidfuzz.distance import Indel
+
+        self.index = index
+        self.rules = compiled
+        self.similarity = Indel.normalized_similarity
+        self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
+
+    def _ranked(self, key: str, words: int, width: int) -> tuple[tuple[float, int], ...]:
+        """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words).
+
+        The score is the mean Indel similarity of the class strings and of their
+        skeletons, less a little for each word the entry has more or fewer than the
+        span (a space inside a name or missing between words is an ASR slip, not the
+        rule). Near ties go to the entry that is more frequent as English or French
+        text (Julia before Golias), then to the entry listed first.
+        """
+        index = self.index
+        similarity = self.similarity
+        skel = skeleton(key)
+        best: dict[int, float] = {}
+        for variant in index.candidates(key):
+            if index.variant_known[variant] and index.variant_key[variant] == key:
+                score = 1.0
+            else:
+                score = 0.5 * similarity(key, index.variant_key[variant]) + \
+                    0.5 * similarity(skel, index.variant_skeleton[variant])
+            number = index.variant_entry[variant]
+            score -= index.variant_penalty[variant]
+            score -= WORD_COUNT_PENALTY * abs(index.words[number] - words)
+            if score > best.get(number, -1.0):
+                best[number] = score
+        # Ties go to the entry listed first in the catalogue, so output is deterministic.
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:width + TIE_WINDOW]
+        top = ranked[0][1] if ranked else 0.0
+        near = [(score + PRIOR_WEIGHT * self.prior(number) if top - score < 0.01 else score, number)
+                for number, score in ranked]
+        near.sort(key=lambda item: (-item[0], item[1]))
+        return tuple((min(score, 1.0), number) for score, number in near[:width])
+
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
+    def prior(self, number: int) -> float:
+        """How common the entry is as English or French text (wordfreq Zipf, 0-8)."""
+        from wordfreq import zipf_frequency
+
+        text = self.index.entries[number]
+        return max(zipf_frequency(text, "en"), zipf_frequency(text, "fr"))
+
+    def needed(self, words: Sequence[str], min_score: float) -> float:
+        """The score a span must reach; above 1 means never."""
+        precision = self.rules.precision
+        zipfs = [_zipf(w) for w in words]
+        if len(zipfs) == 1:
+            if zipfs[0] >= precision.never_at:
+                return 2.0
+            frequency = zipfs[0]
+        else:
+            # Several words that each fit part of one entry are much stronger evidence
+            # than one: the rarest word counts, less one Zipf unit per further word.
+            frequency = min(zipfs) - (len(zipfs) - 1)
+        return min_score + precision.per_zipf * max(0.0, frequency - precision.free_below)
+
+
+@functools.cache
+def _matcher(index: Index, compiled: LatinizeRules) -> _Matcher:
+    return _Matcher(index, compiled)
+
+
+def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candidates: int = 0,
+                 compiled: LatinizeRules | None = None) -> list[Match]:
+    """The non-overlapping catalogue matches in ``text``, left to right."""
+    compiled = compiled or rules()
+    matcher = _matcher(index, compiled)
+    words = [(m.start(), m.end(), m[0]) for m in compiled.word_pattern.finditer(text)]
+    if not words:
+        return []
+    keys = [_arabic_word_key(w, compiled) for _, _, w in words]
+    longest = index.max_words + 1  # one more: a space ASR put inside a name
+    found: list[tuple[float, int, Match]] = []
+    for first in range(len(words)):
+        for last in range(first, min(len(words), first + longest)):
+            if last > first and text[words[last - 1][1]:words[last][0]].strip():
+                break  # something other than spaces between the words
+            span_words = [w for _, _, w in words[first:last + 1]]
+            rest_key = "".join(keys[first + 1:last + 1])
+            options = [("", span_words[0])]
+            options += [(written, span_words[0][len(written):]) for written, _ in compiled.prefixes
+                        if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2]
+            for written, head in options:
+                key = _tidy(_arabic_word_key(head, compiled) + rest_key, compiled.joins)
+                skel = skeleton(key)
+                if not skel:
+                    continue
+                ranked = matcher.ranked(key, last - first + 1, max(1, candidates))
+                if not ranked:
+                    continue
+                score, number = ranked[0]
+                reported = score
+                if written:
+                    score -= 0.02  # the reading without a proclitic wins a tie
+                if len(skel) <= compiled.precision.short_skeleton and score < compiled.precision.short_score:
+                    continue
+                if score < matcher.needed(span_words, min_score):
+                    continue
+                start, end = words[first][0], words[last][1]
+                match = Match(start, end, text[start:end], written, index.entries[number], index.types[number],
+                              round(reported, 4), tuple(Candidate(index.entries[n], index.types[n], round(s, 4))
+                                                     for s, n in ranked[:candidates]))
+                found.append((score + 0.03 * (last - first), -(end - start), match))
+    found.sort(key=lambda f: (-f[0], f[1], f[2].start))
+    chosen: list[Match] = []
+    for _, _, match in found:
+        if all(match.end <= other.start or match.start >= other.end for other in chosen):
+            chosen.append(match)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def apply_matches(text: str, matches: Sequence[Match], join: str = TATWEEL) -> str:
+    """``text`` with every match replaced by its proclitic, ``join`` and the Latin entry."""
+    parts = []
+    position = 0
+    for match in matches:
+        parts.append(text[position:match.start])
+        parts.append(f"{match.proclitic}{join}{match.entry}" if match.proclitic else match.entry)
+        position = match.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Latinizer:
+    """A picklable transform writing catalogue names in Arabic script in their Latin form.
+
+    Options (defaults and why):
+
+    - ``catalogue``: path of the catalogue file (one entry a line, or
+      ``entry<TAB>type<TAB>rendering|...``). Only the path travels to worker processes;
+      each process loads the index once, from the disk cache when it can.
+    - ``min_score`` = 0.85: the least similarity (0-1) a span needs; frequent Arabic
+      words need more (``rules/latinize.yaml``, ``precision``).
+    - ``join`` = tatweel: written between a kept proclitic and the Latin form (``لـEd``).
+    - ``output_format`` = ``"text"``: or ``"jsonl"``, one JSON object a line with the
+      input, the output and each match.
+    - ``candidates`` = 0: with jsonl, also list the K best entries of each match.
+    - ``cache_dir`` = None: where indexes are cached (default ``default_cache_dir()``).
+    """
+
+    catalogue: str
+    min_score: float = MIN_SCORE
+    join: str = TATWEEL
+    output_format: str = "text"
+    candidates: int = 0
+    cache_dir: str | None = None
+
+    blockwise: ClassVar[bool] = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_score <= 1.0:
+            raise OptionError(f"--min-score must be between 0 and 1, not {self.min_score}")
+        if self.output_format not in FORMATS:
+            raise OptionError(f"--format must be one of {', '.join(FORMATS)}, not {self.output_format!r}")
+        if self.candidates < 0:
+            raise OptionError(f"--candidates must be 0 or more, not {self.candidates}")
+        if "\n" in self.join or "\r" in self.join:
+            raise OptionError("--join cannot contain a line break")
+
+    def matches(self, text: str) -> list[Match]:
+        return find_matches(text, _index_for(self.catalogue, self.cache_dir), min_score=self.min_score,
+                            candidates=self.candidates, compiled=rules())
+
+    def __call__(self, text: str) -> str:
+        found = self.matches(text)
+        output = apply_matches(text, found, self.join)
+        if self.output_format == "text":
+            return output
+        record = {"input": text, "output": output, "matches": [_match_record(m, self.candidates) for m in found]}
+        return json.dumps(record, ensure_ascii=False)
+
+
+def _match_record(match: Match, candidates: int) -> dict[str, Any]:
+    record: dict[str, Any] = {"start": match.start, "end": match.end, "arabic": match.arabic,
+                              "proclitic": match.proclitic, "entry": match.entry, "type": match.type,
+                              "score": match.score}
+    if candidates:
+        record["candidates"] = [{"entry": c.entry, "type": c.type, "score": c.score} for c in match.candidates]
+    return record
+
+
+def latinize(text: str, catalogue: str, **options: Any) -> str:
+    """Replace catalogue names written in Arabic script in ``text`` by their Latin form."""
+    return Latinizer(catalogue, **options)(text)

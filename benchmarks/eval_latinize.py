@@ -1,0 +1,150 @@
+"""Measure latinize accuracy on the development data (issue 4).
+
+    .venv/bin/python benchmarks/eval_latinize.py [--data ../shared/data] [--write]
+
+Three measurements, each against its threshold:
+
+- name recovery: each Arabic string of ``translit/dev_pairs.tsv`` alone as input must come
+  out as one of the Latin strings paired with it, with ``translit/dev_catalogue.txt`` as
+  catalogue (top-1 >= 0.85);
+- in context: the same names put in place of the name slot of MASSIVE ar-SA carrier
+  utterances ("شغل اغنية X", "ابي اسمع X") must be replaced and nothing else changed
+  (>= 0.85 of lines);
+- false positives: MASSIVE ar-SA utterances with no name-bearing slot, with the dev
+  catalogue plus wordfreq's 10,000 most frequent English words as entries, must change
+  in at most 0.5% of lines.
+
+Carriers and the order of names are chosen with a fixed seed, so the figures are
+reproducible. ``--write`` stores them in ``benchmarks/results/latinize-accuracy.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from arabic_tools.latinize import Latinizer  # noqa: E402
+
+# MASSIVE slot types that carry a name (of a person, work, product, organisation or
+# place); an utterance with none of them is fair game for the false-positive count.
+NAME_SLOTS = frozenset({
+    "person", "artist_name", "song_name", "music_album", "playlist_name", "app_name", "business_name",
+    "place_name", "media_type", "audiobook_name", "audiobook_author", "podcast_name", "radio_name",
+    "movie_name", "game_name", "transport_name", "transport_agency", "device_type", "email_address",
+    "personal_info", "event_name", "news_topic", "music_genre", "definition_word",
+})
+# Slot types whose value is replaced by a name to make the in-context lines.
+CARRIER_SLOTS = frozenset({"artist_name", "person", "song_name", "audiobook_author", "playlist_name"})
+SLOT = re.compile(r"\[(\w+) : ([^\]]*)\]")
+
+
+def read_pairs(path: Path) -> dict[str, set[str]]:
+    pairs: dict[str, set[str]] = collections.defaultdict(set)
+    with open(path, encoding="utf-8") as stream:
+        next(stream)
+        for line in stream:
+            latin, arabic, _source, _kind = line.rstrip("\n").split("\t")
+            pairs[arabic].add(latin)
+    return pairs
+
+
+def read_massive(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream if line.strip()]
+
+
+def carriers(records: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """(before, after) text around the one name slot of utterances with exactly one."""
+    found = []
+    for record in records:
+        slots = SLOT.findall(record["annot_utt"])
+        named = [s for s in slots if s[0] in NAME_SLOTS]
+        if len(named) != 1 or named[0][0] not in CARRIER_SLOTS:
+            continue
+        match = next(m for m in SLOT.finditer(record["annot_utt"]) if m[1] in CARRIER_SLOTS)
+        plain = SLOT.sub(lambda m: m[2], record["annot_utt"][:match.start()])
+        tail = SLOT.sub(lambda m: m[2], record["annot_utt"][match.end():])
+        found.append((plain, tail))
+    return found
+
+
+def measure(data: Path, limit: int | None) -> dict[str, dict[str, float | int | str]]:
+    pairs = read_pairs(data / "translit" / "dev_pairs.tsv")
+    catalogue = data / "translit" / "dev_catalogue.txt"
+    records = read_massive(data / "massive" / "ar-SA.train-dev.jsonl")
+    rng = random.Random(4)
+    arabic = sorted(pairs)
+    rng.shuffle(arabic)
+    if limit:
+        arabic = arabic[:limit]
+    results: dict[str, dict[str, float | int | str]] = {}
+
+    latinize = Latinizer(str(catalogue))
+    started = time.perf_counter()
+    latinize("")  # build or load the index
+    results["index"] = {"seconds": round(time.perf_counter() - started, 2)}
+
+    started = time.perf_counter()
+    correct = sum(latinize(a) in pairs[a] for a in arabic)
+    results["name recovery"] = {"lines": len(arabic), "correct": correct, "rate": round(correct / len(arabic), 4),
+                                "threshold": ">= 0.85", "seconds": round(time.perf_counter() - started, 1)}
+
+    frames = carriers(records)
+    started = time.perf_counter()
+    correct = 0
+    for i, name in enumerate(arabic):
+        before, after = frames[rng.randrange(len(frames))]
+        expected = {before + latin + after for latin in pairs[name]}
+        correct += latinize(before + name + after) in expected
+    results["in context"] = {"lines": len(arabic), "correct": correct, "rate": round(correct / len(arabic), 4),
+                             "carriers": len(frames), "threshold": ">= 0.85",
+                             "seconds": round(time.perf_counter() - started, 1)}
+
+    from wordfreq import top_n_list
+
+    plain = [r["utt"] for r in records if not any(s[0] in NAME_SLOTS for s in SLOT.findall(r["annot_utt"]))]
+    with tempfile.TemporaryDirectory() as folder:
+        extended = Path(folder) / "catalogue.txt"
+        extended.write_bytes(catalogue.read_bytes() + ("\n".join(top_n_list("en", 10000)) + "\n").encode())
+        latinize_fp = Latinizer(str(extended))
+        started = time.perf_counter()
+        changed = [u for u in plain if latinize_fp(u) != u]
+        seconds = time.perf_counter() - started
+        examples = " | ".join(f"{u} -> {latinize_fp(u)}" for u in changed[:8])
+    results["false positives"] = {"lines": len(plain), "changed": len(changed),
+                                  "rate": round(len(changed) / len(plain), 4), "threshold": "<= 0.005",
+                                  "seconds": round(seconds, 1)}
+    results["false positives"]["examples"] = examples
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--limit", type=int, help="only this many names (quick runs)")
+    parser.add_argument("--write", action="store_true", help="write benchmarks/results/latinize-accuracy.md")
+    args = parser.parse_args()
+    results = measure(args.data, args.limit)
+    lines = ["| measurement | figures |", "|---|---|"]
+    for name, figures in results.items():
+        lines.append(f"| {name} | " + ", ".join(f"{k}: {v}" for k, v in figures.items()) + " |")
+    table = "\n".join(lines)
+    print(table)
+    if args.write:
+        out = REPO / "benchmarks" / "results" / "latinize-accuracy.md"
+        out.write_text("# latinize accuracy on ../shared/data\n\nReproduce: `.venv/bin/python benchmarks/eval_latinize.py "
+                       "--write`\n\n" + table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from arabic_tools import Latinizer, build_latinize_index
+
+from ._pipeline import reported_errors
+
+Catalogue = Annotated[Path, typer.Option(
+    "--catalogue", "-c", help="Catalogue: one Latin entry a line, or entry<TAB>type<TAB>rendering|rendering.",
+    dir_okay=False, show_default=False)]
+CacheDir = Annotated[Optional[Path], typer.Option(
+    "--cache-dir", help="Where catalogue indexes are cached [default: $XDG_CACHE_HOME/arabic-tools/latinize].",
+    file_okay=False, show_default=False)]
+
+
+def latinize(
+    catalogue: Catalogue,
+    min_score: Annotated[float, typer.Option(
+        "--min-score", help="Least similarity (0-1) a span needs; frequent Arabic words need more.")] = 0.85,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="text, or jsonl: per line the input, the output and each match.")] = "text",
+    candidates: Annotated[int, typer.Option(
+        "--candidates", help="With --format jsonl, list the K best entries of each match.")] = 0,
+    join: Annotated[str, typer.Option(
+        "--join", help="Written between a kept proclitic and the Latin form [default: tatweel, as in لـEd].",
+        show_default=False)] = "\N{ARABIC TATWEEL}",
+    cache_dir: CacheDir = None,
+) -> Latinizer:
+    """Write catalogue names that ASR rendered in Arabic script in their Latin form.
+
+    "شغل شيب اوف يو لإد شيران" becomes "شغل Shape of You لـEd Sheeran" when the catalogue
+    lists "Shape of You" and "Ed Sheeran". The index of the catalogue is built on first
+    use and cached on disk by content; 'arabic-tools latinize-index' builds it ahead.
+    """
+    return Latinizer(str(catalogue), min_score=min_score, join=join, output_format=output_format,
+                     candidates=candidates, cache_dir=str(cache_dir) if cache_dir else None)
+
+
+def latinize_index(
+    catalogue: Annotated[Path, typer.Argument(help="The catalogue to index.", dir_okay=False, show_default=False)],
+    cache_dir: CacheDir = None,
+) -> None:
+    """Build the latinize index of a catalogue and cache it on disk; print the cache file.
+
+    latinize builds the index itself on first use; build it ahead to keep that time out
+    of a pipeline, or to warm the cache of worker machines.
+    """
+    with reported_errors():
+        print(build_latinize_index(str(catalogue), str(cache_dir) if cache_dir else None))

@@ -1,0 +1,236 @@
+"""latinize: catalogue names in Arabic script written back in their Latin form."""
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from arabic_tools.errors import InputError, OptionError, RuleError
+from arabic_tools.latinize import (
+    Latinizer,
+    arabic_key,
+    build_index,
+    find_matches,
+    latin_keys,
+    load_index,
+    read_catalogue,
+    skeleton,
+)
+from arabic_tools import rulebook
+from cli.main import app
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOGUE = REPO / "examples" / "latinize-catalogue.tsv"
+CASES = REPO / "tests" / "cases" / "latinize.yaml"
+
+
+def _cases() -> list:
+    params = []
+    for case in yaml.safe_load(CASES.read_text(encoding="utf-8")):
+        marks = []
+        if case.get("expect", "pass") == "fail":
+            marks.append(pytest.mark.xfail(strict=True, reason=case.get("comment", "known failure")))
+        params.append(pytest.param(case, id=case["label"], marks=marks))
+    return params
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexes go to a per-session folder, never to the user's cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def latinizer() -> Latinizer:
+    return Latinizer(str(CATALOGUE))
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_case(case: dict, latinizer: Latinizer) -> None:
+    assert latinizer(case["input"]) == case["expected"]
+
+
+# Keys: the model in rules/latinize.yaml
+
+
+@pytest.mark.parametrize(("latin", "arabic"), [
+    ("Sheeran", "شيران"),       # sh, ee, silent vowel
+    ("Piaf", "بياف"),            # p is written with beh
+    ("Dion", "ديون"),
+    ("Thriller", "ثريلر"),       # th, doubled l
+    ("Jacques", "جاك"),          # French qu and silent final es
+    ("Rousseau", "روسو"),        # French ou, eau, double s
+])
+def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
+    assert arabic_key(arabic) in latin_keys(latin)
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("مدرسة", "مدرسه"),          # teh marbuta / heh
+    ("ليلى", "ليلا"),            # alef maksura / alef
+    ("أنا", "انا"),              # hamza seats
+    ("إد شيران", "إدشيران"),     # missing space
+])
+def test_asr_variants_have_one_key(one: str, other: str) -> None:
+    assert arabic_key(one) == arabic_key(other)
+
+
+def test_skeleton_drops_vowel_classes() -> None:
+    assert skeleton(arabic_key("سيلين ديون")) == "SLNDN"
+
+
+# Matching
+
+
+def test_frequent_arabic_words_are_never_replaced(tmp_path: Path) -> None:
+    catalogue = tmp_path / "words.txt"
+    catalogue.write_text("Low\nMan\nFee\n", encoding="utf-8")
+    assert Latinizer(str(catalogue))("لو سمحت من في") == "لو سمحت من في"
+
+
+def test_longest_match_wins(tmp_path: Path) -> None:
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Ed\nEd Sheeran\n", encoding="utf-8")
+    assert Latinizer(str(catalogue))("اسمع إد شيران") == "اسمع Ed Sheeran"
+
+
+def test_join_option_controls_the_proclitic_form(tmp_path: Path) -> None:
+    assert Latinizer(str(CATALOGUE), join=" ")("لإد شيران") == "ل Ed Sheeran"
+
+
+def test_latin_text_and_digits_pass_through(latinizer: Latinizer) -> None:
+    assert latinizer("play Ed Sheeran 2024") == "play Ed Sheeran 2024"
+
+
+def test_matches_report_offsets_and_entries(latinizer: Latinizer) -> None:
+    index, _ = load_index(CATALOGUE)
+    text = "شغل شيب اوف يو لإد شيران"
+    matches = find_matches(text, index)
+    assert [(m.start, m.end, m.arabic, m.proclitic, m.entry, m.type) for m in matches] == [
+        (4, 14, "شيب اوف يو", "", "Shape of You", "song"),
+        (15, 24, "لإد شيران", "\u0644", "Ed Sheeran", "artist"),
+    ]
+    assert all(0.85 <= m.score <= 1.0 for m in matches)
+
+
+def test_jsonl_format_lists_matches_and_candidates() -> None:
+    record = json.loads(Latinizer(str(CATALOGUE), output_format="jsonl", candidates=2)("شغل سترومي"))
+    assert record["input"] == "شغل سترومي"
+    assert record["output"] == "شغل Stromae"
+    (match,) = record["matches"]
+    assert (match["start"], match["end"], match["arabic"], match["entry"], match["type"]) == \
+        (4, 10, "سترومي", "Stromae", "artist")
+    assert 1 <= len(match["candidates"]) <= 2 and match["candidates"][0]["entry"] == "Stromae"
+
+
+def test_transform_pickles_small(latinizer: Latinizer) -> None:
+    latinizer("")  # index loaded in this process
+    data = pickle.dumps(latinizer)
+    assert len(data) < 500
+    assert pickle.loads(data)("ابغى اسمع سيلين ديون") == "ابغى اسمع Céline Dion"
+
+
+@pytest.mark.parametrize("options", [{"min_score": 1.5}, {"output_format": "xml"}, {"candidates": -1}])
+def test_bad_options_are_option_errors(options: dict) -> None:
+    with pytest.raises(OptionError):
+        Latinizer(str(CATALOGUE), **options)
+
+
+# Catalogue and index
+
+
+def test_catalogue_tsv_with_known_renderings() -> None:
+    entries = read_catalogue("Netflix\tapp\tنتفليكس|نيتفلكس\nZaz\n".encode(), "c.tsv")
+    assert [(e.latin, e.type, e.renderings) for e in entries] == [
+        ("Netflix", "app", ("نتفليكس", "نيتفلكس")), ("Zaz", "", ())]
+
+
+def test_catalogue_errors_name_file_and_line() -> None:
+    with pytest.raises(InputError, match=r"^c.tsv:2: 4 fields"):
+        read_catalogue(b"Zaz\na\tb\tc\td\n", "c.tsv")
+    with pytest.raises(InputError, match=r"^c.tsv:1: not valid UTF-8"):
+        read_catalogue(b"\xff\n", "c.tsv")
+
+
+def test_index_is_cached_by_content(tmp_path: Path) -> None:
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Zaz\n", encoding="utf-8")
+    _, first = load_index(catalogue, tmp_path / "cache")
+    assert first.is_file()
+    catalogue.write_text("Zaz\nIndila\n", encoding="utf-8")
+    index, second = load_index(catalogue, tmp_path / "cache")
+    assert second != first and index.entries == ["Zaz", "Indila"]
+
+
+def test_build_index_keeps_entry_order() -> None:
+    index = build_index(read_catalogue(b"Zaz\nIndila\n", "c"))
+    assert index.entries == ["Zaz", "Indila"] and index.max_words == 1
+
+
+def test_rule_file_errors_name_the_entry() -> None:
+    text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
+    broken = text.replace('sound: "C"}', 'sound: "Q"}', 1)
+    with pytest.raises(RuleError, match=r"latin\.english\[0\]\.sound: 'Q' is not one of the classes"):
+        rulebook.check(rulebook.parse(broken, "latinize.yaml"))
+
+
+# Command line
+
+runner = CliRunner()
+
+
+def test_cli_replaces_names_line_by_line() -> None:
+    result = runner.invoke(app, ["latinize", "--catalogue", str(CATALOGUE)],
+                           input="شغل شيب اوف يو لإد شيران\r\nوش الطقس\n".encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == "شغل Shape of You لـEd Sheeran\r\nوش الطقس\n".encode()
+
+
+def test_cli_tsv_field() -> None:
+    result = runner.invoke(app, ["latinize", "-c", str(CATALOGUE), "-f", "2"], input="1\tشغل زاز\n".encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == "1\tشغل Zaz\n".encode()
+
+
+def test_cli_missing_catalogue_is_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["latinize", "-c", str(tmp_path / "none.txt")], input=b"x\n")
+    assert result.exit_code == 1
+    assert result.stderr == f"arabic-tools: {tmp_path / 'none.txt'}: No such file or directory\n"
+    assert result.stdout_bytes == b""
+
+
+def test_cli_bad_catalogue_line_is_exit_1(tmp_path: Path) -> None:
+    catalogue = tmp_path / "c.tsv"
+    catalogue.write_text("Zaz\n\nA\tB\tC\tD\n", encoding="utf-8")
+    result = runner.invoke(app, ["latinize", "-c", str(catalogue), "--cache-dir", str(tmp_path)], input=b"x\n")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"arabic-tools: {catalogue}:3: 4 fields")
+
+
+def test_cli_bad_min_score_is_usage_error() -> None:
+    result = runner.invoke(app, ["latinize", "-c", str(CATALOGUE), "--min-score", "2"], input=b"x\n")
+    assert result.exit_code == 2
+    assert "--min-score must be between 0 and 1" in result.stderr
+
+
+def test_cli_catalogue_is_required() -> None:
+    result = runner.invoke(app, ["latinize"], input=b"x\n")
+    assert result.exit_code == 2
+
+
+def test_cli_index_command_writes_the_cache(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["latinize-index", str(CATALOGUE), "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.stderr
+    path = Path(result.stdout.strip())
+    assert path.parent == tmp_path and path.suffix == ".pickle" and path.is_file()
+
+
+def test_cli_index_command_reports_unwritable_cache(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["latinize-index", str(CATALOGUE), "--cache-dir", str(blocker / "sub")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("arabic-tools: ") and "cannot write the index cache" in result.stderr
