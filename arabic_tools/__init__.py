@@ -13,6 +13,7 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError, RuleE
 from arabic_tools.khaleeji import Khaleeji, khaleeji
 from arabic_tools.latinize import Latinizer, build_latinize_index, latinize
 from arabic_tools.normalize import Normalizer, normalize
+from arabic_tools.resample import allocate, make_plan, read_utterances
 from arabic_tools.tokenize import Token, Tokenizer, tokenize
 from arabic_tools.streams import LineMapper, Transform, map_jsonl, map_lines, map_tsv
 from arabic_tools.transliterate import Transliterator, transliterate
@@ -34,10 +35,13 @@ __all__ = [
     "build_latinize_index",
     "khaleeji",
     "latinize",
+    "allocate",
+    "make_plan",
     "map_jsonl",
     "map_lines",
     "map_tsv",
     "normalize",
+    "read_utterances",
     "remove_diacritics",
     "tokenize",
     "transliterate",

@@ -168,22 +168,21 @@ def allocate(complexities: Sequence[float], capacities: Sequence[int], total: in
     if sum(caps) <= total:
         return caps
     result = [0] * len(caps)
-    active = [i for i in range(len(caps)) if caps[i] > 0]
     budget = total
-    # Water-filling: a template whose proportional share reaches its cap is fixed at the
-    # cap; the others share the remaining budget again.
-    while True:
-        weight = sum(weights[i] for i in active)
-        if weight <= 0:
+    # Water-filling: the templates with the smallest cap per unit of weight reach their
+    # caps first; each is fixed at its cap and the rest share the remaining budget.
+    order = sorted((i for i in range(len(caps)) if caps[i] > 0),
+                   key=lambda i: (caps[i] / weights[i] if weights[i] > 0 else math.inf, i))
+    weight = sum(weights[i] for i in order)
+    saturated = 0
+    for i in order:
+        if weight <= 0 or budget * weights[i] < caps[i] * weight:
             break
-        scale = budget / weight
-        capped = [i for i in active if scale * weights[i] >= caps[i]]
-        if not capped:
-            break
-        for i in capped:
-            result[i] = caps[i]
-            budget -= caps[i]
-        active = [i for i in active if i not in set(capped)]
+        result[i] = caps[i]
+        budget -= caps[i]
+        weight -= weights[i]
+        saturated += 1
+    active = order[saturated:]
     if not active:
         return result
     weight = sum(weights[i] for i in active)
@@ -312,7 +311,7 @@ class _Splitter:
     clitics: Clitics
     letters: frozenset[str]
     article: str
-    pools: Mapping[tuple[str, str], Counter[str]]   # raw values per (locale, slot)
+    pools: Mapping[tuple[str, str], Counter[str]]   # values as written, and catalogue values, per (locale, slot)
     tokens: Counter[str]
     first_words: Mapping[tuple[str, str], Counter[str]]  # first words of the raw values per (locale, slot)
 
@@ -396,12 +395,14 @@ class Template:
     index: int
     locale: str
     intent: str
-    text: str                              # e.g. 'call ل<person>' / "rappelle l'<event_name>"
+    text: str                              # e.g. "call <person>" / "rappelle l'<event_name>"
     literals: tuple[str, ...]              # len(slots) + 1 literal strings around the slots
     slots: tuple[TemplateSlot, ...]
     source: Utterance                      # the first input utterance with this template
     sources: int = 1                       # how many input utterances have this template
     pools: tuple[tuple[str, ...], ...] = ()  # per slot: the bare values that can fill it
+    # per slot, per pool value: (the value as written in utt, its "[slot : value]")
+    written: tuple[tuple[tuple[str, str], ...], ...] = ()
     complexity: float = 0.0
     allocated: int = 0
     generated: int = 0
@@ -479,6 +480,15 @@ def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: 
         for part in item.parts:
             if isinstance(part, Slot):
                 raw[(item.locale, part.name)][part.value] += 1
+    # Catalogue values are evidence too: with a catalogue of rooms, bi-ghurfat al-ma'isha
+    # is bi- + ghurfat al-ma'isha even if the input never uses the bare value.
+    names = {name for _, name in raw}
+    for name, values in (catalogues or {}).items():
+        if name not in names:
+            raise OptionError(f"--values {name}: no slot called {name!r} in the input")
+        for locale, slot in list(raw):
+            if slot == name:
+                raw[(locale, slot)].update(values)
     letters = inventory().letter_classes["arabic_letters"]
     article = next(c.form for c in clitics().proclitics if c.category == "article")
     first_words: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -508,27 +518,27 @@ def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: 
         else:
             by_key[key] = Template(len(by_key), item.locale, item.intent, text, tuple(literals), tuple(slots), item)
 
-    names = {name for _, name in bare_values}
     for name, values in (catalogues or {}).items():
-        if name not in names:
-            raise OptionError(f"--values {name}: no slot called {name!r} in the input")
         for locale, slot in list(bare_values):
             if slot == name:
                 bare_values[(locale, slot)].update(values)
     pools = {key: tuple(sorted(values)) for key, values in bare_values.items()}
 
     templates = list(by_key.values())
-    eligible: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
+    # Pools and written forms are shared by every template slot with the same proclitic.
+    eligible: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
     for template in templates:
-        template_pools = []
         for slot in template.slots:
             key = (template.locale, slot.name, slot.kind, slot.proclitic)
             if key not in eligible:
                 pool = pools[(template.locale, slot.name)]
-                eligible[key] = pool if not slot.kind else tuple(
-                    v for v in pool if splitter.attach(slot.kind, slot.proclitic, v) is not None)
-            template_pools.append(eligible[key])
-        template.pools = tuple(template_pools)
+                pairs = [(v, splitter.attach(slot.kind, slot.proclitic, v)) for v in pool]
+                usable = [(v, w) for v, w in pairs if w is not None]
+                eligible[key] = (tuple(v for v, _ in usable),
+                                 tuple((w, annotate([Slot(slot.name, w)])) for _, w in usable))
+        shared = [eligible[(template.locale, s.name, s.kind, s.proclitic)] for s in template.slots]
+        template.pools = tuple(pool for pool, _ in shared)
+        template.written = tuple(written for _, written in shared)
         template.complexity = rules.complexity([len(p) for p in template.pools])
     counts = allocate([t.complexity for t in templates], [t.capacity for t in templates], total, cap, rules.exponent)
     for template, count in zip(templates, counts):
@@ -581,39 +591,53 @@ def _indices(capacity: int, rng: random.Random) -> Iterator[int]:
     yield from rest
 
 
-def _decode(template: Template, index: int) -> tuple[str, ...]:
-    values = []
+def _filling(template: Template, index: int) -> Generated:
+    """The filling number ``index`` of ``template`` (mixed radix over its pools)."""
+    positions = []
     for pool in reversed(template.pools):
         index, position = divmod(index, len(pool))
-        values.append(pool[position])
-    return tuple(reversed(values))
+        positions.append(position)
+    positions.reverse()
+    utt = [template.literals[0]]
+    annot = [template.literals[0]]
+    for written, position, literal in zip(template.written, positions, template.literals[1:]):
+        value, annotated = written[position]
+        utt += (value, literal)
+        annot += (annotated, literal)
+    values = tuple(pool[position] for pool, position in zip(template.pools, positions))
+    return Generated(template, values, "".join(utt), "".join(annot))
 
 
 class _SeenTexts:
-    """A Bloom filter of the texts produced so far: 4 bytes per expected text.
+    """A Bloom filter of the texts produced so far: 8 to 16 bytes per expected text.
 
-    Exact sets of a million texts cost about 70 MB; this costs 4 MB and keeps memory
-    proportional to the input. A false positive (about 6 in a million texts at the
-    sized load) only makes a template skip one filling and take its next one.
+    An exact set of a million texts costs about 70 MB; this costs 8 to 16 MB and keeps
+    memory proportional to the input. A false positive (at most about 1 in 75,000
+    texts at the sized load) only makes a template skip one filling and take its next.
+    Four probes, each a byte index plus a bit, from one 128-bit blake2b digest.
     """
 
-    HASHES = 8
-
     def __init__(self, expected: int) -> None:
-        bits = 1 << max(15, (32 * max(expected, 1) - 1).bit_length())
-        self.mask = bits - 1
+        bits = 1 << max(16, (64 * max(expected, 1) - 1).bit_length())
+        self.shift = bits.bit_length() - 1
         self.array = bytearray(bits // 8)
 
     def add(self, text: str) -> bool:
         """Record ``text``; False when it was (probably) recorded before."""
         digest = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest(), "little")
-        first, step = digest & 0xFFFFFFFFFFFFFFFF, (digest >> 64) | 1
-        positions = [(first + i * step) & self.mask for i in range(self.HASHES)]
+        mask = (1 << self.shift) - 1
+        a = digest & mask
+        b = (digest >> 32) & mask
+        c = (digest >> 64) & mask
+        d = (digest >> 96) & mask
         array = self.array
-        if all(array[p >> 3] >> (p & 7) & 1 for p in positions):
+        if (array[a >> 3] >> (a & 7) & array[b >> 3] >> (b & 7) & array[c >> 3] >> (c & 7)
+                & array[d >> 3] >> (d & 7) & 1):
             return False
-        for p in positions:
-            array[p >> 3] |= 1 << (p & 7)
+        array[a >> 3] |= 1 << (a & 7)
+        array[b >> 3] |= 1 << (b & 7)
+        array[c >> 3] |= 1 << (c & 7)
+        array[d >> 3] |= 1 << (d & 7)
         return True
 
 
@@ -636,7 +660,7 @@ def generate(plan: Plan, seed: int = 0) -> Iterator[Generated]:
         for index in _indices(template.capacity, rng):
             if taken >= count:
                 return
-            item = fill(plan, template, _decode(template, index))
+            item = _filling(template, index)
             if seen.add(item.utt):
                 taken += 1
                 template.generated += 1
@@ -660,24 +684,56 @@ def generate(plan: Plan, seed: int = 0) -> Iterator[Generated]:
             missing -= template.generated - before
 
 
+_FIELDS = ("id", "utt", ANNOTATION_KEY)
+_PLACEHOLDER = "\ue000{}\ue000"   # private-use characters: never in input, kept by json.dumps
+
+
+def _record_layout(template: Template) -> list[str]:
+    """The JSON text of a template's records split around the id, utt and annot_utt values.
+
+    Literal text and field names alternate: ``[text, name, text, name, text, name, text]``,
+    in the order the fields appear in the record.
+
+    Equal to ``json.dumps(record, ensure_ascii=False)`` once the values are put back
+    JSON-encoded; built once per template, which makes writing a record string joins.
+    """
+    assert template.source.record is not None
+    record = dict(template.source.record)
+    for name in _FIELDS:
+        record[name] = _PLACEHOLDER.format(name)
+    record["source_id"] = template.source.source_id
+    record["template"] = template.text
+    text = json.dumps(record, ensure_ascii=False)
+    marks = sorted((text.index(json.dumps(_PLACEHOLDER.format(name), ensure_ascii=False)), name) for name in _FIELDS)
+    layout: list[str] = []
+    position = 0
+    for start, name in marks:
+        layout += (text[position:start], name)
+        position = start + len(json.dumps(_PLACEHOLDER.format(name), ensure_ascii=False))
+    layout.append(text[position:])
+    return layout
+
+
 def records(plan: Plan, seed: int = 0, id_prefix: str = "r") -> Iterator[str]:
     """Output lines (with ``\\n``): MASSIVE records, or annotated text for text input.
 
     A record keeps the keys of its template's first source record, with a new ``id``,
     the generated ``utt`` and ``annot_utt``, and ``source_id`` and ``template`` added.
     """
+    encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    layouts: dict[int, list[str]] = {}
     for number, item in enumerate(generate(plan, seed), 1):
-        source = item.template.source
-        if source.record is None:
+        template = item.template
+        if template.source.record is None:
             yield item.annot_utt + "\n"
             continue
-        record = dict(source.record)
-        record["id"] = f"{id_prefix}{number}"
-        record["utt"] = item.utt
-        record[ANNOTATION_KEY] = item.annot_utt
-        record["source_id"] = source.source_id
-        record["template"] = item.template.text
-        yield json.dumps(record, ensure_ascii=False) + "\n"
+        layout = layouts.get(template.index)
+        if layout is None:
+            layouts.clear()  # templates are generated one after another
+            layout = layouts[template.index] = _record_layout(template)
+        values = {"id": f"{id_prefix}{number}", "utt": item.utt, ANNOTATION_KEY: item.annot_utt}
+        yield "".join((layout[0], encode(values[layout[1]]), layout[2], encode(values[layout[3]]), layout[4],
+                       encode(values[layout[5]]), layout[6], "\n"))
 
 
 def match(plan: Plan, template: Template, annot_utt: str) -> tuple[str, ...] | None:

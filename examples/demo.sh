@@ -28,3 +28,10 @@ arabic-tools khaleeji --dialect najdi khaleeji-msa.txt
 arabic-tools khaleeji --dialect emirati --form spelling khaleeji-msa.txt
 head -2 khaleeji-msa.txt | arabic-tools khaleeji --dialect kuwaiti --form phonemes
 head -1 khaleeji-msa.txt | arabic-tools khaleeji --dialect kuwaiti --explain
+
+section "resample: MASSIVE records filled from the input pools and catalogues (proclitics stay with the template)"
+arabic-tools resample resample-ar-SA.jsonl --total 12 --values resample-values.yaml --seed 1 --quiet \
+  | python3 -c 'import json, sys; [print(r["annot_utt"], "  <-", r["template"]) for r in map(json.loads, sys.stdin)]'
+printf '%s\n' "rappelle-moi [event_name : l'anniversaire] de paul" 'note [event_name : réunion]' \
+  'note [event_name : entretien]' "météo [date : d'aujourd'hui]" 'météo [date : demain]' \
+  | arabic-tools resample --format text --locale fr-FR --total 6
