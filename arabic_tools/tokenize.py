@@ -14,7 +14,8 @@ asks for the stem's own spelling (``سيارت +ي`` becomes ``سيارة +ي``)
 Which enclitics exist and their categories is ``rules/clitics.yaml`` (shared with
 resample and khaleeji); how words are cut, the closed-class hosts, the exceptions and
 the statistical thresholds are ``rules/tokenize.yaml``. The decision itself comes from
-word frequencies of the ``wordfreq`` package, which works offline on a fresh install.
+a backend: ``statistics`` (word frequencies of the ``wordfreq`` package, works offline
+on a fresh install) or ``morphology`` (the camel-tools analyzer with a database).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from arabic_tools.tokenize_statistics import StatisticalSplitter, Thresholds, zi
 
 KINDS = ("word", "enclitic", "proclitic", "punctuation", "number", "latin")
 FORMATS = ("text", "jsonl")
-BACKENDS = ("statistics",)
+BACKENDS = ("statistics", "morphology")
 PROCLITIC_CATEGORIES = ("conjunction", "preposition", "future", "article")
 CARRIAGE_RETURN = "\r"
 
@@ -127,7 +128,9 @@ class Tokenizer:
       hamza seat); off by default because it is not lossless.
     - ``format``: ``text`` (default) or ``jsonl``, one JSON object per line with each
       token's text, character offsets into the input and kind.
-    - ``backend``: ``statistics`` (word frequencies from ``wordfreq``, offline).
+    - ``backend``: ``statistics`` (default: word frequencies from ``wordfreq``, offline)
+      or ``morphology`` (the camel-tools analyzer, statistics breaking its ties).
+    - ``database``: the camel-tools morphology database for ``morphology``.
 
     >>> Tokenizer()("قال إنه يحب كلامها.")
     'قال إن +ه يحب كلام +ها .'
@@ -140,6 +143,7 @@ class Tokenizer:
     restore_stem: bool = False
     format: str = "text"
     backend: str = "statistics"
+    database: str | None = None
 
     blockwise: ClassVar[bool] = True  # lines never interact: whole blocks may be mapped at once
 
@@ -219,6 +223,12 @@ class _Engine:
         self.statistics = StatisticalSplitter(enclitics, probes, tuple(self.prefixes), rules.hosts,
                                               rules.never_split, rules.thresholds)
         self.splitter: Splitter = self.statistics
+        if options.backend == "morphology":
+            from arabic_tools.tokenize_morphology import MorphologySplitter
+
+            self.splitter = MorphologySplitter(options.database, self.statistics)
+        elif options.database is not None:
+            raise OptionError("--db is used only with --backend morphology")
         # Proclitic decisions look at the word without its enclitic whatever is split.
         pronouns = tuple(c for c in clitics.enclitics if c.category == "pronoun")
         self.analyser = StatisticalSplitter(pronouns, probes, tuple(self.prefixes), rules.hosts,

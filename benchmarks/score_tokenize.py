@@ -2,9 +2,10 @@
 
 Runs the library's Tokenizer on the surface column of GOLD (``surface<TAB>gold``) and
 scores it with the shared scorer ``score_enclitics.py``. Writes a report to
-``benchmarks/results/tokenize-accuracy.md`` and ``.json`` unless --no-write.
+``benchmarks/results/tokenize-accuracy[-BACKEND].md`` and ``.json`` unless --no-write.
 
     python benchmarks/score_tokenize.py                       # defaults: ../shared
+    python benchmarks/score_tokenize.py --backend morphology --db ../shared/data/camel/calima-msa-r13.db
 """
 
 from __future__ import annotations
@@ -42,22 +43,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=SHARED / "data" / "segmentation" / "wikinews-enclitics.tsv")
     parser.add_argument("--scorer", type=Path, default=SHARED / "tools" / "score_enclitics.py")
+    parser.add_argument("--backend", default="statistics", choices=["statistics", "morphology"])
+    parser.add_argument("--db", default=None, help="camel-tools morphology database for --backend morphology")
     parser.add_argument("--errors", action="store_true", help="print the error listing")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
-    result, errors, _ = evaluate(args.gold, args.scorer)
+    result, errors, _ = evaluate(args.gold, args.scorer, backend=args.backend, database=args.db)
     seconds = time.perf_counter() - started
     scoring = load_scorer(args.scorer)
-    scoring.print_report(result, label=f"tokenize on {args.gold.name}")
+    scoring.print_report(result, label=f"tokenize --backend {args.backend} on {args.gold.name}")
     if args.errors:
         print("\n".join(errors))
     if args.no_write:
         return
-    out = REPO / "benchmarks" / "results" / "tokenize-accuracy"
+    suffix = "" if args.backend == "statistics" else f"-{args.backend}"
+    out = REPO / "benchmarks" / "results" / f"tokenize-accuracy{suffix}"
     command = "python benchmarks/score_tokenize.py"
+    if args.backend != "statistics":
+        command += f" --backend {args.backend} --db {args.db}"
     lines = [
-        "# tokenize accuracy (default statistics backend)", "",
+        f"# tokenize accuracy ({args.backend} backend)", "",
         f"Reproduce: `{command}` (from the repository root, with ../shared beside it).", "",
         f"Gold: `{args.gold.name}`; scorer: `{args.scorer.name}`; wall time {seconds:.1f} s including loading.", "",
         "| metric | value |", "|---|---|",

@@ -17,6 +17,11 @@ def tokenize(
         "--restore-stem", help="Write stems in their own spelling (سيارتي -> سيارة +ي); not lossless.")] = False,
     format: Annotated[str, typer.Option(
         "--format", help="text (tokens separated by spaces) or jsonl (tokens with offsets and kinds).")] = "text",
+    backend: Annotated[str, typer.Option(
+        "--backend", help="statistics (word frequencies, offline) or morphology (camel-tools analyzer, needs --db).")] = "statistics",
+    db: Annotated[Optional[str], typer.Option(
+        "--db", help="camel-tools morphology database for --backend morphology (calima-msa-r13.db, calima-glf-01.db).",
+        show_default=False)] = None,
 ) -> Tokenizer:
     """Tokenize: punctuation apart, pronoun enclitics split off as '+' tokens (كلامه -> كلام +ه).
 
@@ -25,4 +30,5 @@ def tokenize(
     exceptions and thresholds in rules/tokenize.yaml.
     """
     categories = tuple(c.strip() for c in split.split(",") if c.strip()) if split is not None else ()
-    return Tokenizer(split=categories, marker=marker, restore_stem=restore_stem, format=format)
+    return Tokenizer(split=categories, marker=marker, restore_stem=restore_stem, format=format,
+                     backend=backend, database=db)

@@ -144,3 +144,37 @@ def test_accuracy_thresholds_on_wikinews(shared_data: Path) -> None:
     assert result["misaligned_sentences"] == 0
     assert result["token_accuracy"] >= 0.995
     assert result["enclitic_f1"] >= 0.96
+
+
+# -- the optional camel-tools backend
+
+def test_morphology_backend_needs_a_database() -> None:
+    result = runner.invoke(app, ["tokenize", "--backend", "morphology"], input=b"x\n")
+    assert result.exit_code == 2
+    assert "--backend morphology needs --db PATH" in result.stderr
+
+
+def test_morphology_backend_missing_database_is_one_line() -> None:
+    result = runner.invoke(app, ["tokenize", "--backend", "morphology", "--db", "/nonexistent/calima.db"], input=b"x\n")
+    assert result.exit_code == 1
+    assert result.stderr == "arabic-tools: /nonexistent/calima.db: No such file or directory\n"
+
+
+def test_morphology_backend_gulf_database(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # where an empty camel-tools catalogue may be written
+    database = str(shared_data / "camel" / "calima-glf-01.db")
+    result = runner.invoke(app, ["tokenize", "--backend", "morphology", "--db", database], input="بيتج قاله عربي\n".encode())
+    assert result.exit_code == 0
+    assert result.stdout_bytes == "بيت +ج قال +ه عربي\n".encode()
+
+
+def test_morphology_backend_thresholds_on_wikinews(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    spec = importlib.util.spec_from_file_location("score_tokenize", Path(__file__).parent.parent / "benchmarks" / "score_tokenize.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result, _, _ = module.evaluate(shared_data / "segmentation" / "wikinews-enclitics.tsv",
+                                   shared_data.parent / "tools" / "score_enclitics.py",
+                                   backend="morphology", database=str(shared_data / "camel" / "calima-msa-r13.db"))
+    assert result["token_accuracy"] >= 0.995
+    assert result["enclitic_f1"] >= 0.96
