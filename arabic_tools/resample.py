@@ -408,9 +408,41 @@ class Template:
     generated: int = 0
 
     @property
-    def capacity(self) -> int:
-        """The number of distinct fillings."""
+    def product(self) -> int:
+        """The number of value combinations, the range that filling indices walk."""
         return math.prod(len(pool) for pool in self.pools)
+
+    @property
+    def capacity(self) -> int:
+        """The number of distinct fillings: combinations where repeated slot types differ.
+
+        Two slots of one type get different values ("from Riyadh to Jeddah", never
+        "from Riyadh to Riyadh"). Exact when the repeated slots share a pool or there
+        are two of them; otherwise the product of the pool sizes, an upper bound.
+        """
+        count = 1
+        groups: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for slot, pool in zip(self.slots, self.pools):
+            groups[slot.name].append(pool)
+        for pools in groups.values():
+            if len(pools) == 1:
+                count *= len(pools[0])
+            elif all(pool == pools[0] for pool in pools):
+                count *= math.perm(len(pools[0]), len(pools))
+            elif len(pools) == 2:
+                count *= len(pools[0]) * len(pools[1]) - len(set(pools[0]) & set(pools[1]))
+            else:
+                count *= math.prod(len(pool) for pool in pools)
+        return count
+
+    def repeats_a_value(self, values: Sequence[str]) -> bool:
+        """True when two slots of the same type have the same value."""
+        seen = set()
+        for slot, value in zip(self.slots, values):
+            if (slot.name, value) in seen:
+                return True
+            seen.add((slot.name, value))
+        return False
 
 
 def template_text(literals: Sequence[str], slots: Sequence[TemplateSlot]) -> str:
@@ -574,19 +606,19 @@ def fill(plan: Plan, template: Template, values: Sequence[str]) -> Generated:
     return Generated(template, tuple(values), utterance(parts), annotate(parts))
 
 
-def _indices(capacity: int, rng: random.Random) -> Iterator[int]:
-    """Every filling index of range(capacity) once, in random order, lazily.
+def _indices(count: int, rng: random.Random) -> Iterator[int]:
+    """Every filling index of range(count) once, in random order, lazily.
 
     Small ranges are shuffled; large ones are drawn by rejection with a set of the
     indices seen, which stays as small as the number of examples taken.
     """
     seen: set[int] = set()
-    while 2 * len(seen) < capacity:
-        index = rng.randrange(capacity)
+    while 2 * len(seen) < count:
+        index = rng.randrange(count)
         if index not in seen:
             seen.add(index)
             yield index
-    rest = [i for i in range(capacity) if i not in seen]
+    rest = [i for i in range(count) if i not in seen]
     rng.shuffle(rest)
     yield from rest
 
@@ -656,11 +688,14 @@ def generate(plan: Plan, seed: int = 0) -> Iterator[Generated]:
     def take(template: Template, count: int) -> Iterator[Generated]:
         # A fresh walk replays the same order; fillings produced before are skipped as seen.
         rng = random.Random(f"{seed}\x00{template.locale}\x00{template.intent}\x00{template.text}")
+        check_repeats = len({slot.name for slot in template.slots}) < len(template.slots)
         taken = 0
-        for index in _indices(template.capacity, rng):
+        for index in _indices(template.product, rng):
             if taken >= count:
                 return
             item = _filling(template, index)
+            if check_repeats and template.repeats_a_value(item.values):
+                continue
             if seen.add(item.utt):
                 taken += 1
                 template.generated += 1
@@ -791,7 +826,7 @@ def report(plan: Plan) -> dict[str, Any]:
         "templates": [
             {"intent": t.intent, "locale": t.locale, "template": t.text, "source_id": t.source.source_id,
              "sources": t.sources, "complexity": round(t.complexity, 4),
-             "pools": {f"{s.proclitic}<{s.name}>": len(p) for s, p in zip(t.slots, t.pools)},
+             "pools": [{"slot": f"{s.proclitic}<{s.name}>", "values": len(p)} for s, p in zip(t.slots, t.pools)],
              "capacity": t.capacity if t.capacity < 2 ** 53 else str(t.capacity),
              "allocated": t.allocated, "generated": t.generated}
             for t in plan.templates

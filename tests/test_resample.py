@@ -139,6 +139,7 @@ TEMPLATES = [
     "نظف [house_place : {house_place}]",
     "طف اللمبة [house_place : ب{house_place}]",
     "وقف المنبه",
+    "حول المكالمة من [person : {person}] إلى [person : {other}]",
 ]
 
 
@@ -148,6 +149,7 @@ def small_inputs(draw):
     for template in TEMPLATES:
         for _ in range(draw(st.integers(min_value=1, max_value=3))):
             values = {slot: draw(st.sampled_from(pool)) for slot, pool in SLOT_VALUES.items()}
+            values["other"] = draw(st.sampled_from(SLOT_VALUES["person"]))
             lines.append(template.format(**values))
     # make sure every bare value is in its pool once, so the clitic evidence holds
     lines += [f"اتصل على [person : {v}]" for v in SLOT_VALUES["person"]]
@@ -167,6 +169,7 @@ def test_generation_round_trip_exact_total_no_duplicates(lines, total, cap, seed
         assert values == item.values
         assert all(v in pool for v, pool in zip(values, item.template.pools))
         assert utterance(parse(item.annot_utt)) == item.utt
+    assert not any(item.template.repeats_a_value(item.values) for item in items)
     per_template = collections.Counter(item.template.index for item in items)
     assert all(count <= cap for count in per_template.values())
 
@@ -199,6 +202,14 @@ def test_duplicate_text_from_another_template_is_replaced():
     utts = [item.utt for item in resample.generate(plan)]
     assert sorted(utts) == ["play x", "play y"]
     assert "fewer" not in plan.shortfall() and "dropped" in plan.shortfall()
+
+
+def test_two_slots_of_one_type_never_get_the_same_value():
+    plan = plan_of(["من [place_name : جدة] إلى [place_name : الرياض]", "الطقس في [place_name : أبها]"], 20)
+    template = plan.templates[0]
+    assert template.product == 9 and template.capacity == 6
+    pairs = [item.values for item in resample.generate(plan) if item.template is template]
+    assert len(pairs) == 6 and all(a != b for a, b in pairs)
 
 
 def test_shortfall_says_why():

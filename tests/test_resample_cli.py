@@ -60,7 +60,7 @@ def test_report_file_and_table_on_stderr(tmp_path):
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["total_generated"] == 4
     assert data["intents"]["email"] == {"templates": 1, "sources": 1, "allocated": 2, "generated": 2}
-    assert data["templates"][1]["pools"] == {"ل<person>": 2}
+    assert data["templates"][1]["pools"] == [{"slot": "ل<person>", "values": 2}]
     assert "complexity\tallocated\tgenerated\tpools\tintent\ttemplate\n" in result.stderr
     assert result.stderr.endswith("total\t2\t3\t4\t4\n")
 
@@ -160,3 +160,24 @@ def test_records_are_plain_json_whatever_the_key_order():
                                    "note": 'a"b', "source_id": "9", "template": "رسالة ل<person>"}, ensure_ascii=False)
     assert lines[1] == json.dumps({"annot_utt": "كلم [person : محمد]", "id": "r2", "utt": "كلم محمد",
                                    "source_id": "10", "template": "كلم <person>"}, ensure_ascii=False)
+
+
+def test_broken_rule_overlay_is_exit_1_naming_the_entry(tmp_path):
+    from arabic_tools.rulebook import rules_dir
+
+    shipped = (rules_dir() / "resample.yaml").read_text(encoding="utf-8")
+    (tmp_path / "resample.yaml").write_text(shipped.replace("per_slot: 1.0", "per_slot: -1"), encoding="utf-8")
+    result = invoke(["resample", "--format", "text", "-n", "2", "--rules", str(tmp_path)], TEXT)
+    assert result.exit_code == 1
+    assert result.stderr == f"arabic-tools: {tmp_path / 'resample.yaml'}: complexity.per_slot: -1 must be a number >= 0\n"
+
+
+def test_rule_overlay_changes_the_allocation(tmp_path):
+    from arabic_tools.rulebook import rules_dir
+
+    shipped = (rules_dir() / "resample.yaml").read_text(encoding="utf-8")
+    (tmp_path / "resample.yaml").write_text(shipped.replace("max_per_template: 50", "max_per_template: 1"),
+                                            encoding="utf-8")
+    result = invoke(["resample", "--format", "text", "-n", "10", "-q", "--rules", str(tmp_path)], TEXT)
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 3
