@@ -11,8 +11,12 @@ from arabic_tools import resample as resampling
 from arabic_tools import streams
 from arabic_tools.errors import InputError, OptionError
 
-from ._options import Input, Output, Rules
+from ._options import Output, Rules
 from ._pipeline import reported_errors, use_rules
+
+
+# Not the shared Input: resample reads one local file or stdin (no --engine).
+Input = Annotated[str, typer.Argument(help="Input file (JSON Lines or annotated text); '-' reads standard input.")]
 
 
 def resample(
