@@ -13,9 +13,12 @@ data in ``rules/tokenize.yaml``.
 from __future__ import annotations
 
 import functools
+import gzip
+import importlib.util
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from arabic_tools.clitics import Clitic
 
@@ -52,10 +55,38 @@ class Thresholds:
 
 @functools.cache
 def frequencies() -> Mapping[str, float]:
-    """wordfreq's Arabic word frequencies (loaded once per process, about 0.3 s)."""
-    import wordfreq  # imported here: it costs start-up time and memory
+    """wordfreq's Arabic word frequencies, as ``wordfreq.get_frequency_dict("ar")``.
+
+    Loaded once per process. The package's data file is read directly when it is where
+    wordfreq 3 keeps it: importing wordfreq itself pulls in langcodes, ftfy and regex
+    and doubles the start-up time of every tokenize run.
+    """
+    spec = importlib.util.find_spec("wordfreq")  # finds the package without importing it
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    for location in locations:
+        packed = Path(location) / "data" / "large_ar.msgpack.gz"
+        if packed.is_file() and importlib.util.find_spec("msgpack") is not None:
+            return _read_cbpack(packed)
+    import wordfreq
 
     return wordfreq.get_frequency_dict("ar")  # type: ignore[no-any-return]
+
+
+def _read_cbpack(path: Path) -> dict[str, float]:
+    """A wordfreq "cBpack": a gzipped msgpack list, a header and then one list of words
+    per centibel of frequency (the list at index i holds the words of frequency 10**(-i/100))."""
+    import msgpack  # wordfreq's own reader of this format; checked for by the caller
+
+    with gzip.open(path, "rb") as packed:
+        header, *buckets = msgpack.unpackb(packed.read(), raw=False)
+    if not isinstance(header, dict) or header.get("format") != "cB":
+        import wordfreq
+
+        return wordfreq.get_frequency_dict("ar")  # type: ignore[no-any-return]
+    result: dict[str, float] = {}
+    for index, bucket in enumerate(buckets):
+        result.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+    return result
 
 
 def zipf(frequency: float) -> float:
