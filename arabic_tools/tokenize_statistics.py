@@ -261,6 +261,8 @@ class StatisticalSplitter:
                 return False  # Gulf -ch/-sh: most words ending in jeem or sheen are not suffixed
             if form == YEH and self.f(core + TEH_MARBUTA) > t.lexical_ratio * whole:
                 return False  # nisba adjective: arabi / arabiyya
+            if form == YEH and self._verb_like(restored):
+                return False  # after a verb -i is the feminine subject (irsili "send!"), "me" is -ni
         if form == HEH and stem[-1:] != TEH and self.f(stem + TEH_MARBUTA) > 10 * whole:
             return False  # heh written for teh marbuta (qa'imah for qa'ima)
         if host < t.host_ratio * own:
