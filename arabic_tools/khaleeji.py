@@ -107,6 +107,9 @@ IMPERFECT_PREFIXES = frozenset((YEH, TEH, NOON, ALEF_HAMZA))
 WEAK_LETTERS = frozenset((ALEF, WAW, YEH, ALEF_MAKSURA, HAMZA, ALEF_HAMZA, ALEF_HAMZA_BELOW,
                           ALEF_MADDA, WAW_HAMZA, YEH_HAMZA))
 
+# Last letters of the MSA pronoun suffixes (-ī -nī -nā -ka -kum -kumā -kunna -hu -hā -hum -humā -hunna).
+_ENCLITIC_FINALS = frozenset((YEH, ALEF, KAF, "\N{ARABIC LETTER MEEM}", HEH, NOON))
+
 # Arabic letters and marks; everything else (punctuation, digits, Latin) passes through.
 _WORD = re.compile("[\u0621-\u063A\u0640-\u065F\u0670-\u06D3]+")
 
@@ -155,12 +158,18 @@ def _render(cells: Iterable[Cell], marks: bool = True) -> str:
 
 
 def _bare(cells: Iterable[Cell]) -> str:
-    return "".join(c.letter for c in cells)
+    return "".join([c.letter for c in cells])
 
 
+_MARKS = re.compile("[\u0610-\u061A\u0640\u064B-\u065F\u0670\u06D6-\u06ED]+")
+_ALEFS = re.compile("[" + "".join(ALEF_FORMS) + "]")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
     """Matching key: letters only, alef variants unified (fact sheet §7 step 1)."""
-    return "".join(ALEF_FORMS.get(c, c) for c in text if not unicodedata.combining(c) and c != TATWEEL)
+    text = _MARKS.sub("", text)
+    return _ALEFS.sub(ALEF, text) if _ALEFS.search(text) else text
 
 
 def _marked(cells: Iterable[Cell]) -> bool:
@@ -464,6 +473,13 @@ class Converter:
         self.enclitics = tuple((c.form, c.person) for c in inventory.enclitics
                                if c.category == "pronoun" and not c.dialect)
         self.cache: dict[tuple[str, frozenset[str]], tuple[str, tuple[str, ...]]] = {}
+        self.verb_cache: dict[str, Any] = {}
+        # lists matched inside a word, compiled once into one search each
+        self.inside = {name: _searcher(self.lists[name]) for name in
+                       ("protected", "keep_q", "j_keep", "a_raise_words", "j_force", "k_ch_words", "q_j")}
+        self.drops_cache: dict[str, frozenset[str]] = {}
+        self.lexicon_cache: dict[str, bool] = {}
+        self.split_cache: dict[str, list[int]] = {}
 
     # ---- line level
 
@@ -564,6 +580,16 @@ class Converter:
                 words[i + 1].rules.append("DROP-AFTER-VERB (§7 step 3: an/ila dropped)")
 
     def _drops_next(self, text: str) -> frozenset[str]:
+        key = _key(text)
+        found = self.drops_cache.get(key)
+        if found is None:
+            found = self._drops_next_letters(text)
+            if len(self.drops_cache) > 100_000:
+                self.drops_cache.clear()
+            self.drops_cache[key] = found
+        return found
+
+    def _drops_next_letters(self, text: str) -> frozenset[str]:
         found = self._find_verb(_cells(text))
         if found is not None:
             return found[0].drops_next
@@ -611,7 +637,9 @@ class Converter:
         hit = self.cache.get(key)
         if hit is None:
             self._convert(word)
-            if word.cells is None and self.form == "pronunciation":
+            if word.output is not None:
+                hit = (word.output, tuple(word.rules))
+            elif word.cells is None and self.form == "pronunciation":
                 hit = (word.text, tuple(word.rules))
             elif word.cells is None:
                 hit = self._finish(word, _cells(unicodedata.normalize("NFC", word.text)), False)
@@ -663,24 +691,51 @@ class Converter:
             else:
                 word.cells = result
                 return
-        for split in self._splits(cells, articles=True):
-            entry_cells = self._lexicon(word, cells, split)
-            if entry_cells is not None:
-                word.cells = entry_cells
-                return
+        if self._may_be_in_lexicon(cells):
+            for split in self._splits(cells, articles=True):
+                entry_cells = self._lexicon(word, cells, split)
+                if entry_cells is not None or word.output is not None:
+                    word.cells = entry_cells
+                    return
         result = self._verb_word(word, cells)
         if result is not None:
             word.cells = result
             return
         word.cells = self._morphology(word, cells)
 
+    def _may_be_in_lexicon(self, cells: list[Cell]) -> bool:
+        """Whether some proclitic split of the word's letters (with or without a suffix) is an entry."""
+        bare = _bare(cells)
+        known = self.lexicon_cache.get(bare)
+        if known is None:
+            lexicon = self.profile.lexicon
+            known = False
+            for split in self._splits(cells, articles=True):
+                key = _key(bare[split:])
+                if key in lexicon or any(key.endswith(f) and key[:-len(f)] in lexicon for f, _ in self.enclitics):
+                    known = True
+                    break
+            if len(self.lexicon_cache) > 100_000:
+                self.lexicon_cache.clear()
+            self.lexicon_cache[bare] = known
+        return known
+
     def _protected(self, cells: list[Cell]) -> bool:
-        key = _key(_bare(cells))
-        return any(p in key for p in self.lists["protected"])
+        return self.inside["protected"](_key(_bare(cells)))
 
     def _splits(self, cells: list[Cell], articles: bool) -> list[int]:
         """Proclitic lengths to try, fewest letters stripped first (clitics.yaml inventory)."""
         bare = _bare(cells)
+        found = self.split_cache.get(bare) if articles else None
+        if found is None:
+            found = self._split_letters(bare, articles)
+            if articles:
+                if len(self.split_cache) > 100_000:
+                    self.split_cache.clear()
+                self.split_cache[bare] = found
+        return found
+
+    def _split_letters(self, bare: str, articles: bool) -> list[int]:
         found = [0]
         firsts = [""] + [c for c in self.conjunctions if bare.startswith(c)]
         for first in firsts:
@@ -754,6 +809,18 @@ class Converter:
     def _find_verb(self, cells: list[Cell]) -> tuple[Verb, str, str, int, list[Cell], str, bool] | None:
         """(verb, tense, person, proclitic length, enclitic cells, enclitic person, future) or None."""
         bare = _bare(cells)
+        found = self.verb_cache.get(bare, False)
+        if found is False:
+            found = self._find_verb_letters(bare)
+            if len(self.verb_cache) > 100_000:
+                self.verb_cache.clear()
+            self.verb_cache[bare] = found
+        if found is None:
+            return None
+        verb, tense, who, start, length, person, fut = found
+        return verb, tense, who, start, cells[len(cells) - length:] if length else [], person, fut
+
+    def _find_verb_letters(self, bare: str) -> tuple[Verb, str, str, int, int, str, bool] | None:
         for first in ("", *self.conjunctions):
             if first and not bare.startswith(first):
                 continue
@@ -774,8 +841,7 @@ class Converter:
                         for verb, tense, who in self.profile.verb_forms.get(option, ()):
                             if fut and tense != "imperfect":
                                 continue
-                            enclitic = cells[len(cells) - len(form):] if form else []
-                            return verb, tense, who, start, enclitic, person, bool(fut)
+                            return verb, tense, who, start, len(form), person, bool(fut)
         return None
 
     def _verb_word(self, word: Word, cells: list[Cell]) -> list[Cell] | None:
@@ -1032,6 +1098,8 @@ class Converter:
 
     def _enclitic(self, cells: list[Cell], start: int) -> tuple[list[Cell], str]:
         """A pronoun suffix after a written case or stem vowel, e.g. -ka/-ki/-hu/-hum."""
+        if cells[-1].letter not in _ENCLITIC_FINALS:
+            return [], ""
         bare = _bare(cells[start:])
         if _key(bare).startswith(ALEF + LAM):
             return [], ""  # no possessive after the article
@@ -1165,9 +1233,10 @@ class Converter:
                     keys.add(key[:-len(form)])
         return keys
 
-    def _list_span(self, cells: list[Cell], start: int, words: frozenset[str]) -> tuple[int, int] | None:
-        """Where a listed word sits in ``cells``: after proclitics, before a pronoun suffix."""
-        if not words:
+    def _list_span(self, cells: list[Cell], start: int, name: str) -> tuple[int, int] | None:
+        """Where a word of list ``name`` sits in ``cells``: after proclitics, before a pronoun suffix."""
+        words = self.lists[name]
+        if not self.inside[name](_key(_bare(cells))):
             return None
         for split in self._splits(cells[start:], articles=True):
             offset = start + split
@@ -1181,18 +1250,23 @@ class Converter:
 
     def _sound(self, cells: list[Cell], word: Word, rules: list[str]) -> list[Cell]:
         """ق, ك, ج by profile (§1.1-1.3, §5), and the a-raising of §2.4."""
-        cells = [c.copy() for c in cells]
-        start = word.stem_start
-        keys = self._stem_keys(cells, start)
-        whole = _key(_bare(cells))
         letters = _bare(cells)
         s = self.settings
-        if s["a_raise"] != "off" and word.marked:
+        raising = s["a_raise"] != "off" and word.marked
+        if not raising and QAF not in letters and KAF not in letters and JEEM not in letters:
+            return cells
+        cells = [c.copy() for c in cells]
+        start = word.stem_start
+        whole = _key(letters)
+        wanted = (raising and s["a_raise"] == "list" and self.inside["a_raise_words"](whole)) or \
+            (JEEM in letters and self.inside["j_force"](whole))
+        keys = self._stem_keys(cells, start) if wanted else set()
+        if raising:
             if s["a_raise"] == "general" or keys & self.lists["a_raise_words"]:
                 if self._a_raise(cells, start):
                     rules.append("A-RAISE (§2.4)")
         # k -> ch before j -> y (a چ blocks it); j before q, so that the ج of q -> j stays ج.
-        span = self._list_span(cells, start, self.lists["k_ch_words"]) if s["k_ch"] and KAF in letters else None
+        span = self._list_span(cells, start, "k_ch_words") if s["k_ch"] and KAF in letters else None
         if span is not None:
             for cell in cells[span[0]:span[0] + span[1]]:
                 if cell.letter == KAF:
@@ -1205,19 +1279,19 @@ class Converter:
                 rules.append("J-G (§1.3)")
             elif s["j"] == "y":
                 forced = bool(keys & self.lists["j_force"])
-                if forced or (not any(k in whole for k in self.lists["j_keep"]) and not self._j_blocked(cells)):
+                if forced or (not self.inside["j_keep"](whole) and not self._j_blocked(cells)):
                     _replace(cells, 0, JEEM, YEH)
                     rules.append("J-Y (§1.3)")
         letters = _bare(cells)
         if QAF in letters:
-            span = self._list_span(cells, start, self.lists["q_j"])
+            span = self._list_span(cells, start, "q_j")
             if span is not None:
                 for cell in cells[span[0]:span[0] + span[1]]:
                     if cell.letter == QAF:
                         cell.letter = JEEM
                 rules.append(f"Q-J ({self.profile.sources.get('q_j', '')})")
             elif s["q"] == "g":
-                if any(k in whole for k in self.lists["keep_q"]):
+                if self.inside["keep_q"](whole):
                     rules.append(f"Q-KEEP ({self.profile.sources.get('keep_q', '')})")
                 else:
                     _replace(cells, 0, QAF, GAF)
@@ -1318,6 +1392,14 @@ PHONEMES: dict[str, str] = {
 }
 PHONEME_BACK = frozenset((HAH, AIN, KHAH, GHAIN, HEH, QAF, GAF, SAD, "\N{ARABIC LETTER DAD}",
                           "\N{ARABIC LETTER TAH}", "\N{ARABIC LETTER ZAH}"))
+
+
+def _searcher(words: frozenset[str]) -> Any:
+    """A predicate: does a key contain one of ``words``?"""
+    if not words:
+        return lambda key: False
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return lambda key: pattern.search(key) is not None
 
 
 def _replace(cells: list[Cell], start: int, old: str, new: str) -> None:

@@ -7,7 +7,7 @@ from arabic_tools import Khaleeji
 
 def khaleeji(
     dialect: Annotated[str, typer.Option(
-        "--dialect", "-d", help="Profile: gulf (the shared core), kuwaiti, qatari, bahraini, emirati, najdi, omani, "
+        "--dialect", "-d", help="Profile: gulf (the shared core), type_a (KW QA BH AE shared), kuwaiti, qatari, bahraini, emirati, najdi, omani, "
                                 "or a profile of your own in --rules DIR/khaleeji/. The data aliases all and "
                                 "saudi_najdi are accepted.")] = "gulf",
     form: Annotated[str, typer.Option(
