@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from arabic_tools import rulebook
 from arabic_tools.clitics import Clitic, Clitics, compile_clitics
@@ -334,7 +334,7 @@ class _Engine:
     def _restore(self, token: str, positions: list[int], stem: str, restored: str, begin: int) -> str:
         """The stem written as ``restored``, keeping the marks of the unchanged letters."""
         if restored == stem:
-            return token[begin:positions[len(stem) - 1] + 1] if stem else ""
+            return token[begin:positions[len(stem)]]  # up to the enclitic, marks included
         same = 0
         while same < min(len(stem), len(restored)) and stem[same] == restored[same]:
             same += 1
@@ -423,9 +423,8 @@ def _without_enclitic(splitter: Splitter, word: str) -> str:
     return word if decision is None else word[:len(word) - len(decision[0].form)]
 
 
-class Splitter:
+class Splitter(Protocol):
     """What a backend provides: the enclitic to split off a bare word, and the stem's spelling."""
 
-    def split(self, word: str) -> tuple[Clitic, str] | None:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def split(self, word: str) -> tuple[Clitic, str] | None: ...
 

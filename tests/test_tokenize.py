@@ -56,6 +56,11 @@ def test_diacritics_stay_on_the_stem() -> None:
     assert tokenize("كِتَابُهُ") == "كِتَابُ +هُ"
 
 
+def test_restore_stem_keeps_the_marks_of_unchanged_letters() -> None:
+    assert tokenize("كِتَابُهُ", restore_stem=True) == "كِتَابُ +هُ"
+    assert tokenize("سَيَّارَتِي", restore_stem=True) == "سَيَّارَة +ي"
+
+
 def test_token_kinds() -> None:
     kinds = [(t.text, t.kind) for t in Tokenizer().tokens("كلامها، ok 12")]
     assert kinds == [("كلام", "word"), ("ها", "enclitic"), ("،", "punctuation"), ("ok", "latin"), ("12", "number")]
