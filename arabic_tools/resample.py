@@ -467,7 +467,6 @@ class Plan:
     max_per_template: int
     detached: int = 0                      # slot values whose proclitic went to the template
     invalid: list[InputError] = field(default_factory=list)
-    format: str = "jsonl"
     splitter: _Splitter | None = None
 
     @property
@@ -493,10 +492,16 @@ class Plan:
 
 
 def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: int | None = None,
-              catalogues: Mapping[str, Sequence[str]] | None = None, format: str = "jsonl") -> Plan:
+              catalogues: Mapping[str, Sequence[str]] | None = None) -> Plan:
     """Group utterances into templates, build the value pools and allocate ``total`` examples.
 
     ``catalogues`` maps a slot type to extra values for its pool (in every locale).
+
+    >>> plan = make_plan(read_utterances(["call [person : sara]", "ring [person : omar]"], format="text"), 3)
+    >>> [(t.text, t.complexity, t.allocated) for t in plan.templates]
+    [('call <person>', 3.0, 2), ('ring <person>', 3.0, 1)]
+    >>> [item.annot_utt for item in generate(plan, seed=1)]
+    ['call [person : omar]', 'call [person : sara]', 'ring [person : omar]']
     """
     rules = resample_rules()
     cap = rules.max_per_template if max_per_template is None else max_per_template
@@ -575,7 +580,7 @@ def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: 
     counts = allocate([t.complexity for t in templates], [t.capacity for t in templates], total, cap, rules.exponent)
     for template, count in zip(templates, counts):
         template.allocated = count
-    return Plan(templates, pools, total, cap, detached, format=format, splitter=splitter)
+    return Plan(templates, pools, total, cap, detached, splitter=splitter)
 
 
 # --------------------------------------------------------------------------- generation

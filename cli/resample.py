@@ -62,7 +62,7 @@ def resample(
             utterances = resampling.read_utterances(lines, input, format=format, locale=locale,
                                                     skip_invalid=skip_invalid, invalid=invalid)
             plan = resampling.make_plan(utterances, total, max_per_template=max_per_template,
-                                        catalogues=catalogues, format=format)
+                                        catalogues=catalogues)
         plan.invalid = invalid
         with streams.open_output(output) as outstream:
             _write(outstream, resampling.records(plan, seed, id_prefix))
