@@ -290,3 +290,25 @@ def test_massive_french_elision_is_detached(massive_plans):
     assert plan.detached >= 200
     assert "aujourd'hui" in plan.pools[("fr-FR", "date")]
     assert "d'aujourd'hui" not in plan.pools[("fr-FR", "date")]
+
+
+@pytest.mark.parametrize("slot, value, template_clitic, bare", [
+    ("person", "لمحمد", "ل", "محمد"),
+    ("event_name", "للإجتماع", "ل", "الإجتماع"),
+    ("currency_name", "بالدرهم الإماراتي", "ب", "الدرهم الإماراتي"),
+    ("list_name", "لقائمة عملائي", "ل", "قائمة عملائي"),
+    ("time", "بنص ساعة", "ب", "نص ساعة"),
+    ("date", "بكرة", "", "بكرة"),
+    ("person", "فيصل", "", "فيصل"),
+    ("person", "لجين عمران", "", "لجين عمران"),
+    ("event_name", "بتغني", "", "بتغني"),
+    ("artist_name", "وعد", "", "وعد"),
+    ("weather_descriptor", "برد", "", "برد"),
+    ("news_topic", "ولي العهد", "", "ولي العهد"),
+    ("relation", "والدي", "", "والدي"),
+])
+def test_massive_arabic_clitic_decisions(massive_plans, slot, value, template_clitic, bare):
+    plan = massive_plans["ar-SA"]
+    assert plan.splitter is not None
+    kind, proclitic, found = plan.splitter.split("ar-SA", slot, value)
+    assert (proclitic, found) == (template_clitic, bare)
