@@ -59,6 +59,7 @@ class ResampleRules:
     arabic_detach: tuple[str, ...]          # longest first
     joined_article_min_stem: int
     article_min_count: int
+    article_min_stem: int
     first_word_min_count: int
     titles: frozenset[str]
     arabic_keep: frozenset[str]
@@ -123,6 +124,7 @@ def compile_rules(rules: rulebook.RuleFile) -> ResampleRules:
         base, per_slot, per_log2_value, exponent, int(cap),
         tuple(sorted(detach, key=len, reverse=True)),
         int(non_negative("arabic.joined_article_min_stem", int)), int(non_negative("arabic.article_min_count", int)),
+        int(non_negative("arabic.article_min_stem", int)),
         int(non_negative("arabic.first_word_min_count", int)),
         frozenset(rules.expect(f"arabic.titles[{i}]", v, str) for i, v in enumerate(rules.get("arabic.titles", tuple, ()))),
         keep, locales, frozenset(vowels),
@@ -358,7 +360,7 @@ class _Splitter:
         stem = len(word) - len(self.article)
         if joined:
             return stem >= self.rules.joined_article_min_stem
-        return stem >= 2 and self.tokens[word] >= max(self.rules.article_min_count, 1)
+        return stem >= self.rules.article_min_stem and self.tokens[word] >= self.rules.article_min_count
 
     def _first_word_evidence(self, locale: str, slot: str, bare: str) -> bool:
         if slot in self.rules.titles or not self.rules.first_word_min_count:
