@@ -81,7 +81,8 @@ def compile_rules(rules: rulebook.RuleFile) -> TokenizeRules:
         min_host_zipf=float(rules.get(f"{stats}.min_host_zipf", (int, float))),
         host_ratio=float(rules.get(f"{stats}.host_ratio", (int, float))),
         lexical_ratio=float(rules.get(f"{stats}.lexical_ratio", (int, float))),
-        cautious_enclitics=rules.charset(f"{stats}.cautious_enclitics"),
+        cautious_enclitics=frozenset(rules.expect(f"{stats}.cautious_enclitics[{i}]", form, str) for i, form
+                                     in enumerate(rules.get(f"{stats}.cautious_enclitics", tuple))),
         cautious_factor=float(rules.get(f"{stats}.cautious_factor", (int, float))),
         min_stem_zipf=float(rules.get(f"{stats}.min_stem_zipf", (int, float))),
         min_common_zipf=float(rules.get(f"{stats}.min_common_zipf", (int, float))),

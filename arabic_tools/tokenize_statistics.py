@@ -167,13 +167,16 @@ class StatisticalSplitter:
                 return clitic, host
         # The word as it stands first, then without the proclitics that leave the most
         # common word: baytihim is bayt + -him although yattahim ("accuses") is common.
-        for core in dict.fromkeys((word, self._core(word))):
-            found = self._split_core(word, core, candidates)
-            if found is not None:
-                return found
-        return None
+        stripped = self._core(word)
+        found = self._split_core(word, word, candidates, rival=self.f(stripped) if stripped != word else 0.0)
+        if found is None and stripped != word:
+            found = self._split_core(word, stripped, candidates)
+        return found
 
-    def _split_core(self, word: str, core: str, candidates: list[Clitic]) -> tuple[Clitic, str] | None:
+    def _split_core(self, word: str, core: str, candidates: list[Clitic], rival: float = 0.0) -> tuple[Clitic, str] | None:
+        """The split of ``core`` (``word`` without some proclitics); ``rival`` is the frequency
+        of the word's proclitic-stripped reading, which a stem must beat (wa-yattahim is
+        not wayt + -hum)."""
         if self._has_article(core):
             return None
         t = self.thresholds
@@ -193,6 +196,8 @@ class StatisticalSplitter:
                 continue
             restored = self.restored(stem)
             stem_f = self._stem_frequency(restored)
+            if stem_f < rival:
+                continue
             if not self._plausible(core, stem, restored, stem_f, clitic, whole, own):
                 continue
             if best is None or stem_f > best[0]:
