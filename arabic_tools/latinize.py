@@ -51,11 +51,13 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 TATWEEL = "\N{ARABIC TATWEEL}"
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 2
+INDEX_VERSION = 4
 VOWELS = frozenset("aiu")
 MIN_SCORE = 0.85
 WORD_COUNT_PENALTY = 0.04
 READING_PENALTY = 0.02
+MAX_SPAN_WORDS = 6
+SCORED_SIMILARITY = 0.6
 PRIOR_WEIGHT = 0.002
 TIE_WINDOW = 8
 
@@ -75,6 +77,7 @@ class Precision:
     never_at: float
     short_skeleton: int
     short_score: float
+    lexical: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,6 +161,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         never_at=float(rules.get("precision.never_at", (int, float))),
         short_skeleton=int(rules.get("precision.short_skeleton", int)),
         short_score=float(rules.get("precision.short_score", (int, float))),
+        lexical=float(rules.get("precision.lexical", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
     return LatinizeRules(arabic, final, joins, silent, languages, tuple(proclitics), precision, digest)
@@ -226,6 +230,16 @@ def _tidy(key: str, joins: tuple[tuple[str, str], ...]) -> str:
     return _REPEATS.sub(r"\1", key)
 
 
+def _concat(parts: Sequence[str], joins: tuple[tuple[str, str], ...]) -> str:
+    """Join tidy word keys into one tidy key; only a word boundary can need tidying."""
+    key = "".join(parts)
+    for before, after in zip(parts, parts[1:]):
+        if before and after and (before[-1] == after[0] or any(
+                before[-1] + after[0] == sequence[:2] for sequence, _ in joins)):
+            return _tidy(key, joins)
+    return key
+
+
 def latin_keys(text: str, compiled: LatinizeRules | None = None) -> tuple[str, ...]:
     """The sound-class strings of a Latin-script name, one per reading (English, French).
 
@@ -243,7 +257,7 @@ def _latin_word_keys(word: str, compiled: LatinizeRules) -> tuple[str, ...]:
     keys = []
     for pattern, sounds in compiled.languages.values():
         key = pattern.sub(lambda m: sounds[m.lastindex - 1], word)  # type: ignore[operator]
-        key = "".join(_CLASS.findall(key))
+        key = _tidy("".join(_CLASS.findall(key)), compiled.joins)
         if key not in keys:
             keys.append(key)
     return tuple(keys)
@@ -257,7 +271,7 @@ def _latin_keys(text: str, compiled: LatinizeRules) -> tuple[str, ...]:
         for word in words:
             keys = _latin_word_keys(word, compiled)
             parts.append(keys[min(i, len(keys) - 1)])
-        key = _tidy("".join(parts), compiled.joins)
+        key = _concat(parts, compiled.joins)
         if key and key not in readings:
             readings.append(key)
     return tuple(readings)
@@ -272,15 +286,15 @@ def arabic_key(text: str, compiled: LatinizeRules | None = None) -> str:
     'BuRNa'
     """
     compiled = compiled or rules()
-    return _tidy("".join(_arabic_word_key(w, compiled) for w in text.split()), compiled.joins)
+    return _concat([_arabic_word_key(w, compiled) for w in text.split()], compiled.joins)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _arabic_word_key(word: str, compiled: LatinizeRules) -> str:
     letters = word.translate({ord(c): None for c in compiled.silent})
     if len(letters) > 1 and letters[-1] in compiled.final:
-        return letters[:-1].translate(compiled.letter_table) + compiled.final[letters[-1]]
-    return letters.translate(compiled.letter_table)
+        return _tidy(letters[:-1].translate(compiled.letter_table) + compiled.final[letters[-1]], compiled.joins)
+    return _tidy(letters.translate(compiled.letter_table), compiled.joins)
 
 
 def skeleton(key: str) -> str:
@@ -347,39 +361,62 @@ def read_catalogue(data: bytes, source: str) -> list[Entry]:
 
 @dataclass(eq=False)
 class Index:
-    """Catalogue entries, their keys, and the deletion index over their skeletons."""
+    """Catalogue entries, their keys, and the deletion index over their skeletons.
+
+    The index is compressed-sparse-row: ``slots`` maps a skeleton (or a skeleton with
+    one class deleted) to a slot, and ``members[offsets[slot]:offsets[slot + 1]]`` are
+    the variants (readings of entries) filed under it. Numpy arrays keep it compact,
+    quick to pickle and quick to score.
+    """
 
     entries: list[str]
     types: list[str]
-    variant_entry: list[int]     # variant -> entry number
+    words: Any                   # entry -> number of words (int16 array)
+    variant_entry: Any           # variant -> entry number (int32 array)
     variant_key: list[str]       # variant -> key
     variant_skeleton: list[str]  # variant -> consonant skeleton
-    variant_known: list[bool]    # variant comes from a known Arabic rendering
-    variant_penalty: list[float] # subtracted from the variant's score
-    words: list[int]             # entry -> number of words
-    table: dict[str, list[int]]  # skeleton or one-deletion -> variants
+    variant_known: Any           # variant comes from a known Arabic rendering (bool array)
+    variant_penalty: Any         # subtracted from the variant's score (float32 array)
+    variant_length: Any          # length of the variant's key (int16 array)
+    slots: dict[str, int]
+    offsets: Any                 # int64 array, one longer than the number of slots
+    members: Any                 # int32 array of variants
     max_words: int
 
-    def candidates(self, key: str) -> Iterator[int]:
+    def candidates(self, key: str) -> Any:
         """Variants whose skeleton is within the deletion neighbourhood of ``key``'s."""
-        seen: set[int] = set()
+        import numpy as np
+
+        parts = []
         for neighbour in _neighbours(skeleton(key)):
-            for variant in self.table.get(neighbour, ()):
-                if variant not in seen:
-                    seen.add(variant)
-                    yield variant
+            slot = self.slots.get(neighbour)
+            if slot is not None:
+                parts.append(self.members[self.offsets[slot]:self.offsets[slot + 1]])
+        if not parts:
+            return self.members[:0]
+        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
 
 
 def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None) -> Index:
     """Index catalogue entries by the deletion neighbourhoods of their skeletons."""
+    import numpy as np
+
     compiled = compiled or rules()
-    index = Index([], [], [], [], [], [], [], [], {}, 1)
-    table = index.table
+    latin: list[str] = []
+    types: list[str] = []
+    words: list[int] = []
+    variant_entry: list[int] = []
+    variant_key: list[str] = []
+    variant_skeleton: list[str] = []
+    variant_known: list[bool] = []
+    variant_penalty: list[float] = []
+    slots: dict[str, int] = {}
+    filed_slot: list[int] = []
+    filed_variant: list[int] = []
     for number, entry in enumerate(entries):
-        index.entries.append(entry.latin)
-        index.types.append(entry.type)
-        index.words.append(len(entry.latin.split()))
-        index.max_words = max(index.max_words, index.words[-1])
+        latin.append(entry.latin)
+        types.append(entry.type)
+        words.append(len(entry.latin.split()))
         # The first reading (English) is the default; a later one (French) loses a near
         # tie, so its silent letters do not make ordinary words match English entries.
         variants = [(k, False, READING_PENALTY * (i > 0)) for i, k in enumerate(_latin_keys(entry.latin, compiled))]
@@ -388,19 +425,24 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
             skel = skeleton(key)
             if not skel:
                 continue
-            variant = len(index.variant_key)
-            index.variant_entry.append(number)
-            index.variant_key.append(key)
-            index.variant_skeleton.append(skel)
-            index.variant_known.append(known)
-            index.variant_penalty.append(penalty)
+            variant = len(variant_key)
+            variant_entry.append(number)
+            variant_key.append(key)
+            variant_skeleton.append(skel)
+            variant_known.append(known)
+            variant_penalty.append(penalty)
             for neighbour in _neighbours(skel):
-                bucket = table.get(neighbour)
-                if bucket is None:
-                    table[neighbour] = [variant]
-                else:
-                    bucket.append(variant)
-    return index
+                filed_slot.append(slots.setdefault(neighbour, len(slots)))
+                filed_variant.append(variant)
+    slot_array = np.asarray(filed_slot, dtype=np.int64)
+    order = np.argsort(slot_array, kind="stable")
+    offsets = np.zeros(len(slots) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(slot_array, minlength=len(slots)), out=offsets[1:])
+    return Index(latin, types, np.asarray(words, dtype=np.int16), np.asarray(variant_entry, dtype=np.int32),
+                 variant_key, variant_skeleton, np.asarray(variant_known, dtype=bool),
+                 np.asarray(variant_penalty, dtype=np.float32),
+                 np.asarray([len(k) for k in variant_key], dtype=np.int16), slots, offsets,
+                 np.asarray(filed_variant, dtype=np.int32)[order], max(words, default=1))
 
 
 def default_cache_dir() -> Path:
@@ -526,28 +568,50 @@ class _Matcher:
         The score is the mean Indel similarity of the class strings and of their
         skeletons, less a little for each word the entry has more or fewer than the
         span (a space inside a name or missing between words is an ASR slip, not the
-        rule). Near ties go to the entry that is more frequent as English or French
-        text (Julia before Golias), then to the entry listed first.
+        rule), and less a little for a second (French) reading. Near ties go to the
+        entry that is more frequent as English or French text (Julia before Golias),
+        then to the entry listed first.
         """
+        import numpy as np
+        from rapidfuzz import process
+
         index = self.index
-        similarity = self.similarity
-        skel = skeleton(key)
+        variants = index.candidates(key)
+        # Only entries within one word of the span, whose class strings are close enough
+        # in length for the similarity to reach SCORED_SIMILARITY, are scored at all.
+        lengths = index.variant_length[variants]
+        keep = (np.abs(index.words[index.variant_entry[variants]] - words) <= 1) & \
+            (np.abs(lengths - len(key)) <= (1 - SCORED_SIMILARITY) / (1 + SCORED_SIMILARITY) * (lengths + len(key)))
+        variants = variants[keep]
+        if not len(variants):
+            return ()
+        listed = variants.tolist()
+        keys = [index.variant_key[v] for v in listed]
+        skeletons = [index.variant_skeleton[v] for v in listed]
+        scores = 0.5 * process.cdist([key], keys, scorer=self.similarity, dtype=np.float32)[0]
+        scores += 0.5 * process.cdist([skeleton(key)], skeletons, scorer=self.similarity, dtype=np.float32)[0]
+        numbers = index.variant_entry[variants]
+        scores -= index.variant_penalty[variants]
+        scores -= WORD_COUNT_PENALTY * np.abs(index.words[numbers] - words)
+        known = np.flatnonzero(index.variant_known[variants])
+        for position in known.tolist():
+            if keys[position] == key:
+                scores[position] = 1.0
+        keep = min(len(scores), 4 * (width + TIE_WINDOW))
+        if keep < len(scores):
+            top = np.argpartition(-scores, keep - 1)[:keep]
+            scores, numbers = scores[top], numbers[top]
+        order = np.lexsort((numbers, -scores))
         best: dict[int, float] = {}
-        for variant in index.candidates(key):
-            if index.variant_known[variant] and index.variant_key[variant] == key:
-                score = 1.0
-            else:
-                score = 0.5 * similarity(key, index.variant_key[variant]) + \
-                    0.5 * similarity(skel, index.variant_skeleton[variant])
-            number = index.variant_entry[variant]
-            score -= index.variant_penalty[variant]
-            score -= WORD_COUNT_PENALTY * abs(index.words[number] - words)
-            if score > best.get(number, -1.0):
-                best[number] = score
-        # Ties go to the entry listed first in the catalogue, so output is deterministic.
-        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:width + TIE_WINDOW]
-        top = ranked[0][1] if ranked else 0.0
-        near = [(score + PRIOR_WEIGHT * self.prior(number) if top - score < 0.01 else score, number)
+        for position in order.tolist():
+            number = int(numbers[position])
+            if number not in best:
+                best[number] = float(scores[position])
+                if len(best) == width + TIE_WINDOW:
+                    break
+        ranked = list(best.items())
+        top_score = ranked[0][1]
+        near = [(score + PRIOR_WEIGHT * self.prior(number) if top_score - score < 0.01 else score, number)
                 for number, score in ranked]
         near.sort(key=lambda item: (-item[0], item[1]))
         return tuple((min(score, 1.0), number) for score, number in near[:width])
@@ -575,33 +639,66 @@ class _Matcher:
         return min_score + precision.per_zipf * max(0.0, frequency - precision.free_below)
 
 
+def _ordinary_share(words: Sequence[str], lexicons: tuple[str, ...]) -> float:
+    """The share of ``words`` that a lexicon knows as ordinary Arabic words."""
+    return sum(_is_ordinary(w, lexicons) for w in words) / len(words)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _is_ordinary(word: str, lexicons: tuple[str, ...]) -> bool:
+    """Whether a morphology database analyses ``word`` as something other than a name.
+
+    Proper nouns and words the database marks as foreign are names, not evidence
+    against a match; every other analysis (noun, verb, particle, ...) is.
+    """
+    from arabic_tools.tokenize_morphology import analyzer
+
+    for database in lexicons:
+        for analysis in analyzer(database).analyze(word):
+            if analysis.get("pos") not in _NAME_TAGS:
+                return True
+    return False
+
+
+_NAME_TAGS = frozenset({"noun_prop", "foreign"})
+
+
 @functools.cache
 def _matcher(index: Index, compiled: LatinizeRules) -> _Matcher:
     return _Matcher(index, compiled)
 
 
 def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candidates: int = 0,
-                 compiled: LatinizeRules | None = None) -> list[Match]:
-    """The non-overlapping catalogue matches in ``text``, left to right."""
+                 lexicons: tuple[str, ...] = (), compiled: LatinizeRules | None = None) -> list[Match]:
+    """The non-overlapping catalogue matches in ``text``, left to right.
+
+    ``lexicons`` are camel-tools morphology databases: a span whose words they analyse
+    as ordinary Arabic words (not proper nouns) needs a higher score.
+    """
     compiled = compiled or rules()
     matcher = _matcher(index, compiled)
     words = [(m.start(), m.end(), m[0]) for m in compiled.word_pattern.finditer(text)]
     if not words:
         return []
     keys = [_arabic_word_key(w, compiled) for _, _, w in words]
-    longest = index.max_words + 1  # one more: a space ASR put inside a name
+    # One word more than the longest entry (a space ASR put inside a name), but never
+    # more than MAX_SPAN_WORDS: longer names are matched by their parts' spans only.
+    longest = min(index.max_words + 1, MAX_SPAN_WORDS)
     found: list[tuple[float, int, Match]] = []
     for first in range(len(words)):
         for last in range(first, min(len(words), first + longest)):
             if last > first and text[words[last - 1][1]:words[last][0]].strip():
                 break  # something other than spaces between the words
             span_words = [w for _, _, w in words[first:last + 1]]
-            rest_key = "".join(keys[first + 1:last + 1])
+            needed = matcher.needed(span_words, min_score)
+            if needed > 1.0:
+                continue
+            rest = keys[first + 1:last + 1]
             options = [("", span_words[0])]
             options += [(written, span_words[0][len(written):]) for written, _ in compiled.prefixes
                         if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2]
             for written, head in options:
-                key = _tidy(_arabic_word_key(head, compiled) + rest_key, compiled.joins)
+                key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
                 if not skel:
                     continue
@@ -614,7 +711,10 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     score -= 0.02  # the reading without a proclitic wins a tie
                 if len(skel) <= compiled.precision.short_skeleton and score < compiled.precision.short_score:
                     continue
-                if score < matcher.needed(span_words, min_score):
+                if score < needed:
+                    continue
+                if lexicons and score < needed + \
+                        compiled.precision.lexical * _ordinary_share(span_words, lexicons):
                     continue
                 start, end = words[first][0], words[last][1]
                 match = Match(start, end, text[start:end], written, index.entries[number], index.types[number],
@@ -657,6 +757,9 @@ class Latinizer:
       input, the output and each match.
     - ``candidates`` = 0: with jsonl, also list the K best entries of each match.
     - ``cache_dir`` = None: where indexes are cached (default ``default_cache_dir()``).
+    - ``lexicons`` = (): camel-tools morphology databases (CALIMA Gulf, MSA); words they
+      analyse as ordinary Arabic need a higher score. None by default: the databases
+      are not shipped, but with them far fewer ordinary words are replaced.
     """
 
     catalogue: str
@@ -665,6 +768,7 @@ class Latinizer:
     output_format: str = "text"
     candidates: int = 0
     cache_dir: str | None = None
+    lexicons: tuple[str, ...] = ()
 
     blockwise: ClassVar[bool] = False
 
@@ -680,7 +784,7 @@ class Latinizer:
 
     def matches(self, text: str) -> list[Match]:
         return find_matches(text, _index_for(self.catalogue, self.cache_dir), min_score=self.min_score,
-                            candidates=self.candidates, compiled=rules())
+                            candidates=self.candidates, lexicons=self.lexicons, compiled=rules())
 
     def __call__(self, text: str) -> str:
         found = self.matches(text)
