@@ -359,7 +359,10 @@ class _Engine:
             if not bare.startswith(string) or len(rest) < 2 or rest in splitter.never_split:
                 continue
             rest_f = max(splitter.f(rest), splitter.f(_without_enclitic(self.analyser, rest)))
-            if rest_f > whole_f and zipf(rest_f) >= 3.0:
+            # A definite form is often commoner than the bare word (al-kitab, kitab); a
+            # remainder a twentieth as common is enough after the article.
+            needed = 0.05 * whole_f if parts[-1].category == "article" else whole_f
+            if rest_f > needed and zipf(rest_f) >= 3.0:
                 best = (parts, string)
         if best is None:
             return [], 0
