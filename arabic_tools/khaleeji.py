@@ -35,12 +35,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from arabic_tools import rulebook
 from arabic_tools.clitics import clitics
-from arabic_tools.errors import OptionError, RuleError
+from arabic_tools.errors import OptionError
 
 FORMS = ("pronunciation", "spelling", "phonemes")
 PROFILE_PREFIX = "khaleeji/"
@@ -133,20 +133,21 @@ class Cell:
 
 def _cells(text: str) -> list[Cell]:
     cells: list[Cell] = []
+    append = cells.append
+    last = None
     for char in text:
-        if char == TATWEEL:
+        if char < "\u064B" or char > "\u065F" and char != "\u0670":
+            if char != TATWEEL:
+                last = Cell(char)
+                append(last)
+        elif last is None:
             continue
-        if char in VOWEL_MARKS:
-            if cells:
-                cells[-1].vowel = char
+        elif char in VOWEL_MARKS:
+            last.vowel = char
         elif char == SHADDA:
-            if cells:
-                cells[-1].shadda = True
-        elif unicodedata.combining(char):
-            if cells:
-                cells[-1].extra += char
+            last.shadda = True
         else:
-            cells.append(Cell(char))
+            last.extra += char
     return cells
 
 
@@ -170,6 +171,10 @@ def _key(text: str) -> str:
     """Matching key: letters only, alef variants unified (fact sheet §7 step 1)."""
     text = _MARKS.sub("", text)
     return _ALEFS.sub(ALEF, text) if _ALEFS.search(text) else text
+
+
+def _has_article(cells: list[Cell]) -> bool:
+    return len(cells) > 2 and cells[0].letter in (ALEF, ALEF_WASLA) and cells[1].letter == LAM
 
 
 def _marked(cells: Iterable[Cell]) -> bool:
@@ -223,7 +228,7 @@ SETTINGS: dict[str, tuple[type, tuple[Any, ...]]] = {
     "article_vowel": (str, ("i", "a")),
 }
 LISTS = ("keep_q", "q_j", "k_ch_words", "j_keep", "j_force", "a_raise_words", "stem_u_keep",
-         "future_block", "protected")
+         "future_block", "protected", "tanween_keep")
 PERSONS = ("1s", "2ms", "2fs", "3ms", "3fs", "1p", "2p", "3p")
 
 
@@ -443,18 +448,20 @@ def _compiled(rules: rulebook.RuleFile) -> Profile:
 
 # --------------------------------------------------------------------------- words
 
-@dataclass
 class Word:
     """One word of a line on its way through the rules."""
 
-    text: str
-    flags: set[str] = field(default_factory=set)     # future, perfect, drop
-    rules: list[str] = field(default_factory=list)
-    output: str | None = None                         # set when a phrase or function word decided it
-    cells: list[Cell] | None = None                   # Gulf cells (before the sound rules)
-    stem_start: int = 0                               # first cell after the proclitics
-    sound: bool = True                                # apply the sound rules
-    marked: bool = False
+    __slots__ = ("text", "flags", "rules", "output", "cells", "stem_start", "sound", "marked")
+
+    def __init__(self, text: str, flags: set[str] | None = None, marked: bool = False) -> None:
+        self.text = text
+        self.flags: set[str] = flags if flags is not None else set()  # future, perfect, acts:..., failed
+        self.rules: list[str] = []
+        self.output: str | None = None          # set when a phrase or function word decided it
+        self.cells: list[Cell] | None = None    # Gulf cells (before the sound rules)
+        self.stem_start = 0                     # first cell after the proclitics
+        self.sound = True                       # apply the sound rules
+        self.marked = marked
 
 
 class Converter:
@@ -479,6 +486,9 @@ class Converter:
                        ("protected", "keep_q", "j_keep", "a_raise_words", "j_force", "k_ch_words", "q_j")}
         self.drops_cache: dict[str, frozenset[str]] = {}
         self.lexicon_cache: dict[str, bool] = {}
+        self.function_words = frozenset(k for k, entries in prof.lexicon.items() if any(e.action for e in entries))
+        self.droppable = frozenset().union(*(e.drops_next for es in prof.lexicon.values() for e in es),
+                                           *(v.drops_next for fs in prof.verb_forms.values() for v, _, _ in fs))
         self.split_cache: dict[str, list[int]] = {}
 
     # ---- line level
@@ -512,16 +522,17 @@ class Converter:
 
     def _phrases(self, words: list[Word], pieces: list[str]) -> None:
         """Multi-word entries and function words (fact sheet §7 steps 3-4)."""
+        word_keys = [_key(w.text) for w in words]
         i = 0
         while i < len(words):
             word = words[i]
-            key = _key(word.text)
+            key = word_keys[i]
             matched = False
             for keys, entry in self.profile.phrases.get(key, ()):
                 n = len(keys)
                 if i + n > len(words) or any(not pieces[i + j + 1].isspace() for j in range(n - 1)):
                     continue
-                if all(_key(words[i + j].text) == keys[j] for j in range(n - 1)):
+                if all(word_keys[i + j] == keys[j] for j in range(n - 1)):
                     last = _cells(words[i + n - 1].text)
                     tail = self._phrase_tail(last, keys[-1], entry)
                     if tail is None:
@@ -547,9 +558,9 @@ class Converter:
         for i, word in enumerate(words):
             if word.output is not None or word.cells is not None:
                 continue
-            entries = [e for e in self.profile.lexicon.get(_key(word.text), ()) if e.action]
-            if not entries:
+            if word_keys[i] not in self.function_words:
                 continue
+            entries = [e for e in self.profile.lexicon.get(word_keys[i], ()) if e.action]
             entry = entries[0]
             nxt = words[i + 1] if i + 1 < len(words) and pieces[i + 1].isspace() else None
             if entry.action == "drop":
@@ -574,8 +585,10 @@ class Converter:
                     word.rules.clear()
                     nxt.flags -= {"future", "perfect"}
         for i, word in enumerate(words[:-1]):
+            if word_keys[i + 1] not in self.droppable:
+                continue
             dropper = self._drops_next(word.text)
-            if dropper and _key(words[i + 1].text) in dropper and pieces[i + 1].isspace() and words[i + 1].output is None:
+            if dropper and word_keys[i + 1] in dropper and pieces[i + 1].isspace() and words[i + 1].output is None:
                 words[i + 1].output = ""
                 words[i + 1].rules.append("DROP-AFTER-VERB (§7 step 3: an/ila dropped)")
 
@@ -657,19 +670,22 @@ class Converter:
             return text, tuple(rules)
         if sound:
             cells = self._sound(cells, word, rules)
-        text = _render(cells).replace(FEM2, self.settings["fem2_pronunciation"])
-        if FEM2 in "".join(c.letter for c in cells):
+        text = _render(cells)
+        if FEM2 in text:
+            text = text.replace(FEM2, self.settings["fem2_pronunciation"])
             rules.append("PRON-2FS (§1.2, §3.2)")
         if self.form == "phonemes":
             return self._phonemes(_cells(text)), tuple(rules)
         return text, tuple(rules)
 
     def _convert(self, word: Word) -> None:
-        cells = _cells(unicodedata.normalize("NFC", word.text))
+        text = unicodedata.normalize("NFC", word.text)
+        cells = _cells(text)
         if not cells:
             return
-        word.marked = _marked(cells)
-        if self._protected(cells):
+        word.marked = _MARKS.search(text) is not None and _marked(cells)
+        bare = _MARKS.sub("", text)
+        if self.inside["protected"](bare):
             return
         if "perfect" in word.flags or "future" in word.flags:
             result = self._verb_word(word, cells)
@@ -691,7 +707,7 @@ class Converter:
             else:
                 word.cells = result
                 return
-        if self._may_be_in_lexicon(cells):
+        if self._may_be_in_lexicon(cells, bare):
             for split in self._splits(cells, articles=True):
                 entry_cells = self._lexicon(word, cells, split)
                 if entry_cells is not None or word.output is not None:
@@ -703,9 +719,8 @@ class Converter:
             return
         word.cells = self._morphology(word, cells)
 
-    def _may_be_in_lexicon(self, cells: list[Cell]) -> bool:
+    def _may_be_in_lexicon(self, cells: list[Cell], bare: str) -> bool:
         """Whether some proclitic split of the word's letters (with or without a suffix) is an entry."""
-        bare = _bare(cells)
         known = self.lexicon_cache.get(bare)
         if known is None:
             lexicon = self.profile.lexicon
@@ -719,9 +734,6 @@ class Converter:
                 self.lexicon_cache.clear()
             self.lexicon_cache[bare] = known
         return known
-
-    def _protected(self, cells: list[Cell]) -> bool:
-        return self.inside["protected"](_key(_bare(cells)))
 
     def _splits(self, cells: list[Cell], articles: bool) -> list[int]:
         """Proclitic lengths to try, fewest letters stripped first (clitics.yaml inventory)."""
@@ -1018,8 +1030,10 @@ class Converter:
         return out
 
     def _morphology(self, word: Word, cells: list[Cell]) -> list[Cell] | None:
-        """Case endings, suffixes, hamza and the imperfect vowels of a word outside the lexicon."""
-        cells = [c.copy() for c in cells]
+        """Case endings, suffixes, hamza and the imperfect vowels of a word outside the lexicon.
+
+        ``cells`` are the word's own fresh cells (from ``_cells``); they are changed in place.
+        """
         rules = word.rules
         marked = word.marked
         future = False
@@ -1100,9 +1114,9 @@ class Converter:
         """A pronoun suffix after a written case or stem vowel, e.g. -ka/-ki/-hu/-hum."""
         if cells[-1].letter not in _ENCLITIC_FINALS:
             return [], ""
-        bare = _bare(cells[start:])
-        if _key(bare).startswith(ALEF + LAM):
+        if _has_article(cells[start:]):
             return [], ""  # no possessive after the article
+        bare = _bare(cells[start:])
         for form, person in self.enclitics:
             n = len(form)
             if not bare.endswith(form) or len(bare) < n + 2 or person in ("1s",):
@@ -1120,10 +1134,19 @@ class Converter:
                 return suffix, person
         return [], ""
 
+    def _listed(self, key: str, name: str) -> bool:
+        """``key`` is in list ``name``, or is a listed word after wa-/fa- (وسهلاً)."""
+        words = self.lists[name]
+        return key in words or (len(key) > 3 and key[0] in self.conjunctions and key[1:] in words)
+
     def _case_ending(self, stem: list[Cell], has_suffix: bool, rules: list[str]) -> bool:
         """Drop case and mood vowels and tanween (§2.2), keeping -ūn/-īn."""
         last = stem[-1]
         if has_suffix:
+            return False
+        if (last.vowel in TANWEEN or (last.letter == ALEF and len(stem) > 1 and stem[-2].vowel == FATHATAN)) \
+                and self._listed(_key(_bare(stem)), "tanween_keep"):
+            rules.append(f"TANWEEN-KEPT ({self.profile.sources.get('tanween_keep', '')})")
             return False
         if last.letter == ALEF and len(stem) >= 2 and (stem[-2].vowel == FATHATAN or last.vowel == FATHATAN):
             del stem[-1]
@@ -1208,12 +1231,13 @@ class Converter:
     def _syncope(self, stem: list[Cell], start: int, rules: list[str]) -> bool:
         """A short high vowel before a long vowel drops in the first syllable: كِتَاب -> كْتَاب (§2.4)."""
         body = stem[start:]
-        if _key(_bare(body)).startswith(ALEF + LAM):
+        if _has_article(body):
             body = body[2:]
         if len(body) < 4 or body[0].shadda or body[1].shadda:
             return False
+        long = {FATHA: ALEF, DAMMA: WAW, KASRA: YEH}.get(body[1].vowel)
         if body[0].vowel in (KASRA, DAMMA) and body[0].letter not in LONG_VOWEL_LETTERS | IMPERFECT_PREFIXES \
-                and body[1].vowel == FATHA and body[2].letter == ALEF:
+                and long is not None and body[2].letter == long and body[2].vowel in ("", SUKUN):
             body[0].vowel = SUKUN
             rules.append("SYNC (§2.4)")
             return True
@@ -1255,7 +1279,8 @@ class Converter:
         raising = s["a_raise"] != "off" and word.marked
         if not raising and QAF not in letters and KAF not in letters and JEEM not in letters:
             return cells
-        cells = [c.copy() for c in cells]
+        # the cells belong to this word alone (fresh from the lexicon, the verb table or
+        # _morphology), so they are changed in place
         start = word.stem_start
         whole = _key(letters)
         wanted = (raising and s["a_raise"] == "list" and self.inside["a_raise_words"](whole)) or \
@@ -1315,7 +1340,7 @@ class Converter:
         """The first stem a before a consonant (not a long vowel) becomes i, unless a guttural is next to it."""
         body = cells[start:]
         offset = start
-        if _key(_bare(body)).startswith(ALEF + LAM):
+        if _has_article(body):
             offset += 2
             body = body[2:]
         if len(body) < 3:
@@ -1466,10 +1491,4 @@ def _converter(dialect: str, form: str, path: tuple[Any, ...]) -> Converter:
     return Converter(profile(dialect), form)
 
 
-def describe_rules(dialect: str = CORE) -> dict[str, Any]:
-    """The settings and list sources of a profile (for documentation and tests)."""
-    prof = profile(dialect)
-    return {"profile": prof.name, "settings": dict(prof.settings), "lists": {k: sorted(v) for k, v in prof.lists.items()}}
-
-
-__all__ = ["FORMS", "Khaleeji", "compile_profile", "describe_rules", "khaleeji", "profile", "profile_names"]
+__all__ = ["FORMS", "Khaleeji", "compile_profile", "khaleeji", "profile", "profile_names"]
