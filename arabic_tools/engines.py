@@ -102,7 +102,7 @@ class Summary:
 
     files: int
     blocks: tuple[BlockResult, ...]
-    seconds: float  # wall time from submitting the first block to publishing the output
+    seconds: float  # wall time from submitting the blocks to the last result
 
 
 def plan(input: str | Sequence[str], block_size: int = DEFAULT_BLOCK_SIZE) -> Plan:
@@ -320,9 +320,6 @@ def _publish(staging: str, target: str) -> None:
     for entry in os.scandir(staging):
         if entry.name.startswith("."):
             os.unlink(entry.path)  # a temporary part left by a worker that died while writing
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)
     os.replace(staging, target)
 
 
