@@ -781,6 +781,9 @@ class Latinizer:
             raise OptionError(f"--candidates must be 0 or more, not {self.candidates}")
         if "\n" in self.join or "\r" in self.join:
             raise OptionError("--join cannot contain a line break")
+        for database in self.lexicons:
+            if not os.path.isfile(database):
+                raise FileNotFoundError(2, "No such file or directory", database)
 
     def matches(self, text: str) -> list[Match]:
         return find_matches(text, _index_for(self.catalogue, self.cache_dir), min_score=self.min_score,

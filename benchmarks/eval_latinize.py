@@ -15,7 +15,9 @@ Three measurements, each against its threshold:
   in at most 0.5% of lines.
 
 Carriers and the order of names are chosen with a fixed seed, so the figures are
-reproducible. ``--write`` stores them in ``benchmarks/results/latinize-accuracy.md``.
+reproducible. ``--write`` stores them in ``benchmarks/results/latinize-accuracy.md``
+(``latinize-accuracy-no-lexicon.md`` with ``--no-lexicon``). By default the camel-tools
+databases of the data folder are passed as ``--lexicon``.
 """
 
 from __future__ import annotations
@@ -145,9 +147,11 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        out = REPO / "benchmarks" / "results" / "latinize-accuracy.md"
-        out.write_text("# latinize accuracy on ../shared/data\n\nReproduce: `.venv/bin/python benchmarks/eval_latinize.py "
-                       "--write`\n\n" + table + "\n", encoding="utf-8")
+        flag = " --no-lexicon" if args.no_lexicon else ""
+        out = REPO / "benchmarks" / "results" / f"latinize-accuracy{flag.replace(' --', '-')}.md"
+        out.write_text(f"# latinize accuracy on ../shared/data{' (word statistics only)' if flag else ' (with --lexicon)'}\n\n"
+                       f"Reproduce: `.venv/bin/python benchmarks/eval_latinize.py --write{flag}`\n\n" + table + "\n",
+                       encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,9 @@ def latinize(
         "--join", help="Written between a kept proclitic and the Latin form [default: tatweel, as in لـEd].",
         show_default=False)] = "\N{ARABIC TATWEEL}",
     cache_dir: CacheDir = None,
+    lexicon: Annotated[Optional[list[Path]], typer.Option(
+        "--lexicon", help="camel-tools morphology database (repeatable); words it knows as ordinary Arabic "
+                          "need a higher score.", dir_okay=False, show_default=False)] = None,
 ) -> Latinizer:
     """Write catalogue names that ASR rendered in Arabic script in their Latin form.
 
@@ -35,7 +38,8 @@ def latinize(
     use and cached on disk by content; 'arabic-tools latinize-index' builds it ahead.
     """
     return Latinizer(str(catalogue), min_score=min_score, join=join, output_format=output_format,
-                     candidates=candidates, cache_dir=str(cache_dir) if cache_dir else None)
+                     candidates=candidates, cache_dir=str(cache_dir) if cache_dir else None,
+                     lexicons=tuple(str(p) for p in lexicon or ()))
 
 
 def latinize_index(

@@ -35,3 +35,7 @@ arabic-tools resample resample-ar-SA.jsonl --total 12 --values resample-values.y
 printf '%s\n' "rappelle-moi [event_name : l'anniversaire] de paul" 'note [event_name : réunion]' \
   'note [event_name : entretien]' "météo [date : d'aujourd'hui]" 'météo [date : demain]' \
   | arabic-tools resample --format text --locale fr-FR --total 6
+
+section "latinize: names ASR wrote in Arabic script back to their catalogue form"
+arabic-tools latinize --catalogue latinize-catalogue.tsv --cache-dir "${TMPDIR:-/tmp}/arabic-tools-demo-latinize" latinize-asr.txt
+echo 'شغل سترومي' | arabic-tools latinize -c latinize-catalogue.tsv --cache-dir "${TMPDIR:-/tmp}/arabic-tools-demo-latinize" --format jsonl --candidates 2
