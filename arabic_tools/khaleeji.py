@@ -173,6 +173,11 @@ def _key(text: str) -> str:
     return _ALEFS.sub(ALEF, text) if _ALEFS.search(text) else text
 
 
+def _spaces(gap: str) -> bool:
+    """Words separated only by spaces belong together (phrases, function words, drops)."""
+    return bool(gap) and not gap.strip(" ")
+
+
 def _has_article(cells: list[Cell]) -> bool:
     return len(cells) > 2 and cells[0].letter in (ALEF, ALEF_WASLA) and cells[1].letter == LAM
 
@@ -505,11 +510,12 @@ class Converter:
         for i, word in enumerate(words):
             text, rules = self._word(word)
             gap = pieces[i + 1]
-            if word.output == "" or text == "":
-                # A dropped word takes the following space with it (or the preceding one at the end).
-                if gap.isspace():
+            if word.output == "" or (text == "" and _bare(_cells(word.text))):
+                # A dropped word takes the following spaces with it (or the preceding ones at the
+                # end); tabs and carriage returns always stay.
+                if _spaces(gap):
                     gap = ""
-                elif out and out[-1].isspace() and out[-1] and i > 0:
+                elif i > 0 and _spaces(out[-1]):
                     out[-1] = ""
             out.append(text)
             out.append(gap)
@@ -530,7 +536,7 @@ class Converter:
             matched = False
             for keys, entry in self.profile.phrases.get(key, ()):
                 n = len(keys)
-                if i + n > len(words) or any(not pieces[i + j + 1].isspace() for j in range(n - 1)):
+                if i + n > len(words) or any(not _spaces(pieces[i + j + 1]) for j in range(n - 1)):
                     continue
                 if all(word_keys[i + j] == keys[j] for j in range(n - 1)):
                     last = _cells(words[i + n - 1].text)
@@ -562,7 +568,7 @@ class Converter:
                 continue
             entries = [e for e in self.profile.lexicon.get(word_keys[i], ()) if e.action]
             entry = entries[0]
-            nxt = words[i + 1] if i + 1 < len(words) and pieces[i + 1].isspace() else None
+            nxt = words[i + 1] if i + 1 < len(words) and _spaces(pieces[i + 1]) else None
             if entry.action == "drop":
                 word.output = ""
                 word.rules.append(f"DROP:{entry.name} ({entry.source})")
@@ -588,7 +594,7 @@ class Converter:
             if word_keys[i + 1] not in self.droppable:
                 continue
             dropper = self._drops_next(word.text)
-            if dropper and word_keys[i + 1] in dropper and pieces[i + 1].isspace() and words[i + 1].output is None:
+            if dropper and word_keys[i + 1] in dropper and _spaces(pieces[i + 1]) and words[i + 1].output is None:
                 words[i + 1].output = ""
                 words[i + 1].rules.append("DROP-AFTER-VERB (§7 step 3: an/ila dropped)")
 
@@ -1074,6 +1080,15 @@ class Converter:
             rules.append(f"PRON-SUFFIX:{person} (§3.2)")
             stem = stem + gulf_suffix
             changed = True
+        if self.settings["at_syncope"] and marked and len(stem) - start >= 5 and stem[-1].letter == YEH \
+                and not stem[-1].vowel and stem[-2].letter == TEH and stem[-2].vowel == KASRA \
+                and stem[-3].vowel == FATHA and stem[-3].letter not in LONG_VOWEL_LETTERS \
+                and stem[-4].letter == ALEF:
+            # -āC-at + -ī (my): سَيَّارَتِي -> سَيَّارْتِي (§3.2, KW QA), only after a long ā so that
+            # verbs in -at-ī and stems like كَتَبَتِ are left alone
+            stem[-3].vowel = SUKUN
+            rules.append("SYNC: -at + vowel-initial suffix (§2.4, §3.2)")
+            changed = True
         if future:
             stem = stem[:start] + self._future_prefix(stem[start:], word)
             changed = True
@@ -1157,6 +1172,13 @@ class Converter:
             last.vowel = ""
             rules.append("TANWEEN (§2.2)")
             return True
+        if last.vowel in SHORT_VOWELS and last.letter in (WAW, YEH) and len(stem) >= 3 \
+                and stem[-2].vowel == (KASRA if last.letter == YEH else DAMMA) \
+                and not (stem[-2].letter == HEH and len(stem) <= 3):
+            # a long vowel with a mood or case vowel on it: يَأْتِيَ -> يَأْتِي (not هُوَ، هِيَ)
+            last.vowel = ""
+            rules.append("CASE (§2.2)")
+            return True
         if last.vowel in SHORT_VOWELS and last.letter not in LONG_VOWEL_LETTERS:
             if last.letter == TEH and len(stem) >= 2 and stem[-2].vowel == SUKUN and last.vowel in (DAMMA, FATHA):
                 rules.append("PERF-T: -tu/-ta -> -t (§2.2)")
@@ -1188,6 +1210,9 @@ class Converter:
                 and body[1].letter == ALEF_HAMZA:
             # يأكل -> ياكل: after the imperfect prefix the hamza has no vowel (§1.5, §4 row 79)
             body[1].letter = ALEF
+            changed = True
+        if len(stem) - start >= 4 and stem[-1].letter == TEH and stem[-2].letter == HAMZA and stem[-3].letter == ALEF:
+            del stem[-2]  # -āʔ + -at: جَاءَت -> جَات (the final -āʔ rule before the 3fs suffix)
             changed = True
         if len(stem) - start >= 3 and stem[-1].letter == HAMZA and stem[-2].letter == ALEF:
             del stem[-1]

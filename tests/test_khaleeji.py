@@ -166,3 +166,19 @@ def test_spelling_moves_the_fact_sheet_pairs_toward_the_reference():
         after = difflib.SequenceMatcher(None, output, row["gulf"]).ratio()
         closer += after > before
     assert closer >= 0.9 * len(rows)
+
+
+from hypothesis import given, settings, strategies as st
+
+ARABIC_AND_OTHER = st.text(alphabet=st.sampled_from(
+    list("\u0627\u0628\u062A\u062C\u0642\u0643\u0644\u0645\u0646\u0647\u0648\u064A\u0629\u0621\u0623")
+    + list("\u064E\u064F\u0650\u0652\u0651\u064B") + list(" .,?\t\r") + list("ab19")), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ARABIC_AND_OTHER, st.sampled_from(PROFILES), st.sampled_from(["pronunciation", "spelling", "phonemes"]))
+def test_any_text_gives_one_line_and_keeps_non_arabic(text, dialect, form):
+    out = Khaleeji(dialect, form)(text)
+    assert "\n" not in out
+    keep = [c for c in text if c in " .,?\t\rab19"]
+    assert [c for c in out if c in "\t\r"] == [c for c in keep if c in "\t\r"]
