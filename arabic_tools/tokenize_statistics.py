@@ -35,7 +35,9 @@ HAMZA = "\N{ARABIC LETTER HAMZA}"
 ALEF_WITH_HAMZA_ABOVE = "\N{ARABIC LETTER ALEF WITH HAMZA ABOVE}"
 WAW_WITH_HAMZA_ABOVE = "\N{ARABIC LETTER WAW WITH HAMZA ABOVE}"
 YEH_WITH_HAMZA_ABOVE = "\N{ARABIC LETTER YEH WITH HAMZA ABOVE}"
+KAF = "\N{ARABIC LETTER KAF}"
 ARTICLE = ALEF + LAM
+IMPERFECT_PREFIXES = (YEH, TEH, NOON, ALEF_WITH_HAMZA_ABOVE, ALEF)
 HAMZA_SEATS = (HAMZA, ALEF_WITH_HAMZA_ABOVE, WAW_WITH_HAMZA_ABOVE, YEH_WITH_HAMZA_ABOVE)
 
 
@@ -214,6 +216,17 @@ class StatisticalSplitter:
         return max(self.paradigm(stem[len(p):], without) for p in self.prefixes
                    if stem.startswith(p) and (not p or len(stem) - len(p) >= 3))
 
+    def _reliable_reading(self, core: str, stem: str, restored: str, form: str, whole: float) -> bool:
+        """Cautious enclitics in the two contexts where they are rarely anything else."""
+        if form == KAF and stem[:1] in IMPERFECT_PREFIXES and len(stem) >= 4:
+            # -ka after an imperfect verb is "you" (yus'iduka, uhibbuka)
+            return self._verb_like(restored) and zipf(self.f(restored)) >= 3.0 and self.f(restored) >= whole
+        if form == YEH and stem.endswith(ALEF + TEH) and len(stem) >= 5:
+            # -i after a feminine plural is "my" (munabbihati, tadhkirati); nisba
+            # adjectives are not built on the plural
+            return zipf(self.f(restored)) >= 2.0 and self.f(restored) >= whole
+        return False
+
     def _noun_like(self, stem: str) -> bool:
         """Whether ``stem`` takes the article more often than past-tense verb endings."""
         verb = self.f(stem + TEH) + self.f(stem + WAW + ALEF)
@@ -249,8 +262,14 @@ class StatisticalSplitter:
             # noun it is "our".
             if stem[:1] not in (YEH, TEH) and not self._noun_like(restored):
                 return False
-        if clitic.category != "pronoun" or form == NOON + YEH:
-            # -ni "me" and the Gulf -li/-lah/-lak attach to verbs, and need a common one.
+        if form == NOON + YEH:
+            # -ni "me" attaches to verbs (akhbirni, dhakkirni), whose stems are often nouns
+            # too (dhikr); words in -ni are otherwise nisba adjectives of -an nouns
+            # (lubnani, insani), which take -iyya and the article.
+            return (zipf(stem_f) >= t.min_stem_zipf + 0.5 and stem_f >= whole
+                    and self.f(core + TEH_MARBUTA) <= t.lexical_ratio * whole)
+        if clitic.category != "pronoun":
+            # The Gulf -li/-lah/-lak attach to verbs, and need a common one.
             if not self._verb_like(restored) or zipf(stem_f) < t.min_common_zipf or stem_f < 30 * whole:
                 return False
         if whole == 0 and len(form) > 1 and clitic.category == "pronoun":
@@ -258,6 +277,8 @@ class StatisticalSplitter:
         strict = form == NOON + ALEF or form in t.cautious_enclitics
         if stem_f < (whole if strict else 0.02 * whole):
             return False  # a suffixed form is rarer than its stem: korona is not koro + -na
+        if self._reliable_reading(core, stem, restored, form, whole):
+            return True
         if form in t.cautious_enclitics:
             own_f = self.f(restored)  # no proclitics stripped: fleming is not f-li-yamin + -g
             if zipf(own_f) < t.min_common_zipf or own_f < t.cautious_factor * whole or zipf(host) < t.min_host_zipf:
