@@ -213,7 +213,7 @@ class _Engine:
         word = _char_class(rules.word_characters)
         patterns = {
             "word": f"[{word}]+",
-            "number": r"\d+(?:[.,\u060C\u066B\u066C]\d+)*",
+            "number": r"\d+(?:[.,:\u060C\u066B\u066C]\d+)*",  # 3.5, 17،2, 6:30 stay whole
             "latin": rf"(?:[^\W\d_{word}]|[\u0300-\u036F])+",
             "punctuation": r"\S",
         }
