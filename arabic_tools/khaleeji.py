@@ -231,6 +231,8 @@ SETTINGS: dict[str, tuple[type, tuple[Any, ...]]] = {
     "monophthongs": (bool, ()),
     "final_a_raising": (bool, ()),
     "article_vowel": (str, ("i", "a")),
+    "perfect_3p": (str, ("u", "aw")),
+    "ghawa": (bool, ()),
 }
 LISTS = ("keep_q", "q_j", "k_ch_words", "j_keep", "j_force", "a_raise_words", "stem_u_keep",
          "future_block", "protected", "tanween_keep")
@@ -942,7 +944,7 @@ class Converter:
                 base = _drop_weak(base)
                 base[-1].vowel = FATHA
                 return base + [Cell(WAW), Cell(ALEF)]
-            base[-1].vowel = DAMMA
+            base[-1].vowel = FATHA if self.settings["perfect_3p"] == "aw" else DAMMA
             return base + [Cell(WAW), Cell(ALEF)]
         base = _cells(g["perfect_1_2"])
         if not base[-1].vowel:
@@ -1071,6 +1073,9 @@ class Converter:
         if marked:
             changed |= self._imperfect_vowels(stem, start, rules)
             changed |= self._syncope(stem, start, rules)
+            changed |= self._perfect_plural(stem, start, bool(suffix), rules)
+            if self.settings["ghawa"]:
+                changed |= self._ghawa(stem, start, rules)
         if suffix:
             gulf_suffix = self._gulf_suffix(stem, suffix, person)
             if self.settings["at_syncope"] and person in ("2s", "3ms") and len(stem) >= 3 \
@@ -1252,6 +1257,41 @@ class Converter:
             rules.append("STEM-I (§2.3)")
             changed = True
         return changed
+
+    def _perfect_plural(self, stem: list[Cell], start: int, has_suffix: bool, rules: list[str]) -> bool:
+        """Perfect 3pl -ū -> -aw where the profile says so (§2.2): كَتَبُوا -> كَتَبَوا.
+
+        Only the diacritized form-I perfect CaCaCū is taken for a perfect; the subjunctive
+        يَكْتُبُوا has a prefix and a sukun.
+        """
+        body = stem[start:]
+        if self.settings["perfect_3p"] != "aw" or has_suffix or len(body) != 5:
+            return False
+        c1, c2, c3, waw, alef = body
+        if c1.vowel == FATHA and c2.vowel == FATHA and c3.vowel == DAMMA and waw.letter == WAW \
+                and not waw.vowel and alef.letter == ALEF and c1.letter not in LONG_VOWEL_LETTERS:
+            c3.vowel = FATHA
+            rules.append("PERF-3PL: -u -> -aw (§2.2)")
+            return True
+        return False
+
+    @staticmethod
+    def _ghawa(stem: list[Cell], start: int, rules: list[str]) -> bool:
+        """Ghawa syndrome CaGCV -> CGaCV (§2.4): قَهْوَة -> قْهَوَة -> گْهَوَة, نَخْلَة -> نْخَلَة."""
+        body = stem[start:]
+        if _has_article(body):
+            body = body[2:]
+        if len(body) < 3:
+            return False
+        c, g, nxt = body[0], body[1], body[2]
+        if c.vowel == FATHA and g.letter in GUTTURALS - {HAMZA, ALEF_HAMZA} and g.vowel == SUKUN \
+                and not g.shadda and (nxt.vowel in SHORT_VOWELS or nxt.letter in LONG_VOWEL_LETTERS):
+            c.vowel, g.vowel = SUKUN, FATHA
+            if c.letter == ALEF_HAMZA:
+                stem.remove(c)  # the initial ʔa is lost too: أَحْمَر -> حَمَر (cells compare by identity)
+            rules.append("GHAWA (§2.4)")
+            return True
+        return False
 
     def _syncope(self, stem: list[Cell], start: int, rules: list[str]) -> bool:
         """A short high vowel before a long vowel drops in the first syllable: كِتَاب -> كْتَاب (§2.4)."""
