@@ -51,13 +51,13 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 TATWEEL = "\N{ARABIC TATWEEL}"
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 4
+INDEX_VERSION = 6
 VOWELS = frozenset("aiu")
 MIN_SCORE = 0.85
 WORD_COUNT_PENALTY = 0.04
 READING_PENALTY = 0.02
 MAX_SPAN_WORDS = 6
-SCORED_SIMILARITY = 0.6
+CANDIDATE_MARGIN = 0.15
 PRIOR_WEIGHT = 0.002
 TIE_WINDOW = 8
 
@@ -89,6 +89,7 @@ class LatinizeRules:
     joins: tuple[tuple[str, str], ...]
     silent: frozenset[str]
     languages: Mapping[str, tuple[re.Pattern[str], tuple[str, ...]]]
+    when: tuple[re.Pattern[str] | None, ...]  # per language: read an entry this way only if it matches
     proclitics: tuple[str, ...]
     precision: Precision
     digest: str
@@ -146,6 +147,20 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         languages[language] = (re.compile("|".join(f"({p})" for p in patterns)), tuple(s for _, s in own + common))
     if not languages:
         raise rules.error("latin", "needs at least one language besides 'common'")
+    conditions = rules.get("reading_when", Mapping, {})
+    when = []
+    for language in languages:
+        if language in conditions:
+            pattern = rules.expect(f"reading_when.{language}", conditions[language], str)
+            try:
+                when.append(re.compile(pattern))
+            except re.error as error:
+                raise rules.error(f"reading_when.{language}", f"not a valid pattern ({error})") from None
+        else:
+            when.append(None)
+    for language in conditions:
+        if language not in languages:
+            raise rules.error(f"reading_when.{language}", "is not a language under 'latin'")
     inventory = clitic_rules.compile_clitics(rulebook.load("clitics"))
     forms = {c.form for c in inventory.proclitics}
     proclitics = []
@@ -164,7 +179,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         lexical=float(rules.get("precision.lexical", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
-    return LatinizeRules(arabic, final, joins, silent, languages, tuple(proclitics), precision, digest)
+    return LatinizeRules(arabic, final, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
 
 
 def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
@@ -244,7 +259,7 @@ def latin_keys(text: str, compiled: LatinizeRules | None = None) -> tuple[str, .
     """The sound-class strings of a Latin-script name, one per reading (English, French).
 
     >>> latin_keys("Ed Sheeran")
-    ('iDCiRaN', 'iSiRaN')
+    ('iDCiRaN',)
     >>> latin_keys("Béraud")
     ('BiRuD', 'BiRu')
     """
@@ -257,20 +272,18 @@ def _latin_word_keys(word: str, compiled: LatinizeRules) -> tuple[str, ...]:
     keys = []
     for pattern, sounds in compiled.languages.values():
         key = pattern.sub(lambda m: sounds[m.lastindex - 1], word)  # type: ignore[operator]
-        key = _tidy("".join(_CLASS.findall(key)), compiled.joins)
-        if key not in keys:
-            keys.append(key)
+        keys.append(_tidy("".join(_CLASS.findall(key)), compiled.joins))
     return tuple(keys)
 
 
 def _latin_keys(text: str, compiled: LatinizeRules) -> tuple[str, ...]:
-    words = text.lower().split()
+    lowered = text.lower()
+    words = lowered.split()
     readings = []
-    for i in range(len(compiled.languages)):
-        parts = []
-        for word in words:
-            keys = _latin_word_keys(word, compiled)
-            parts.append(keys[min(i, len(keys) - 1)])
+    for i, condition in enumerate(compiled.when):
+        if condition is not None and not condition.search(lowered):
+            continue
+        parts = [_latin_word_keys(word, compiled)[i] for word in words]
         key = _concat(parts, compiled.joins)
         if key and key not in readings:
             readings.append(key)
@@ -378,6 +391,7 @@ class Index:
     variant_known: Any           # variant comes from a known Arabic rendering (bool array)
     variant_penalty: Any         # subtracted from the variant's score (float32 array)
     variant_length: Any          # length of the variant's key (int16 array)
+    variant_skeleton_length: Any  # length of the variant's skeleton (int16 array)
     slots: dict[str, int]
     offsets: Any                 # int64 array, one longer than the number of slots
     members: Any                 # int32 array of variants
@@ -441,7 +455,8 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     return Index(latin, types, np.asarray(words, dtype=np.int16), np.asarray(variant_entry, dtype=np.int32),
                  variant_key, variant_skeleton, np.asarray(variant_known, dtype=bool),
                  np.asarray(variant_penalty, dtype=np.float32),
-                 np.asarray([len(k) for k in variant_key], dtype=np.int16), slots, offsets,
+                 np.asarray([len(k) for k in variant_key], dtype=np.int16),
+                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16), slots, offsets,
                  np.asarray(filed_variant, dtype=np.int32)[order], max(words, default=1))
 
 
@@ -562,8 +577,8 @@ class _Matcher:
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
 
-    def _ranked(self, key: str, words: int, width: int) -> tuple[tuple[float, int], ...]:
-        """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words).
+    def _ranked(self, key: str, words: int, width: int, floor: float) -> tuple[tuple[float, int], ...]:
+        """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words) scoring ``floor`` or more.
 
         The score is the mean Indel similarity of the class strings and of their
         skeletons, less a little for each word the entry has more or fewer than the
@@ -577,12 +592,19 @@ class _Matcher:
 
         index = self.index
         variants = index.candidates(key)
-        # Only entries within one word of the span, whose class strings are close enough
-        # in length for the similarity to reach SCORED_SIMILARITY, are scored at all.
+        # Before any string is compared: the lengths of two strings bound their Indel
+        # similarity (1 - |a - b| / (a + b)), so candidates whose bound, less their
+        # penalties, stays under ``floor`` are dropped with a few array operations.
+        # Entries more than one word longer or shorter than the span are dropped too.
+        # Known renderings are always compared.
+        key_length, skeleton_length = len(key), len(skeleton(key))
         lengths = index.variant_length[variants]
-        keep = (np.abs(index.words[index.variant_entry[variants]] - words) <= 1) & \
-            (np.abs(lengths - len(key)) <= (1 - SCORED_SIMILARITY) / (1 + SCORED_SIMILARITY) * (lengths + len(key)))
-        variants = variants[keep]
+        skeleton_lengths = index.variant_skeleton_length[variants]
+        word_gap = np.abs(index.words[index.variant_entry[variants]] - words)
+        bound = 1.0 - 0.5 * np.abs(lengths - key_length) / (lengths + key_length) \
+            - 0.5 * np.abs(skeleton_lengths - skeleton_length) / (skeleton_lengths + skeleton_length) \
+            - index.variant_penalty[variants] - WORD_COUNT_PENALTY * word_gap
+        variants = variants[((bound >= floor) & (word_gap <= 1)) | index.variant_known[variants]]
         if not len(variants):
             return ()
         listed = variants.tolist()
@@ -695,14 +717,23 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 continue
             rest = keys[first + 1:last + 1]
             options = [("", span_words[0])]
+            # A proclitic is split off only when what remains is not itself a frequent
+            # Arabic word (bi + al-miyya is "by the hundred", not "by Mia").
             options += [(written, span_words[0][len(written):]) for written, _ in compiled.prefixes
-                        if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2]
+                        if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2
+                        and _zipf(span_words[0][len(written):]) < compiled.precision.never_at]
             for written, head in options:
                 key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
                 if not skel:
                     continue
-                ranked = matcher.ranked(key, last - first + 1, max(1, candidates))
+                # The score this span must reach; with --candidates, weaker entries are
+                # listed too.
+                floor = max(needed, compiled.precision.short_score if len(skel) <=
+                            compiled.precision.short_skeleton else 0.0) + (0.02 if written else 0.0)
+                if candidates:
+                    floor -= CANDIDATE_MARGIN
+                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3))
                 if not ranked:
                     continue
                 score, number = ranked[0]

@@ -80,7 +80,8 @@ def carriers(records: list[dict[str, str]]) -> list[tuple[str, str]]:
     return found
 
 
-def measure(data: Path, limit: int | None, lexicons: tuple[str, ...]) -> dict[str, dict[str, float | int | str]]:
+def measure(data: Path, limit: int | None, lexicons: tuple[str, ...],
+            min_score: float) -> dict[str, dict[str, float | int | str]]:
     pairs = read_pairs(data / "translit" / "dev_pairs.tsv")
     catalogue = data / "translit" / "dev_catalogue.txt"
     records = read_massive(data / "massive" / "ar-SA.train-dev.jsonl")
@@ -91,7 +92,7 @@ def measure(data: Path, limit: int | None, lexicons: tuple[str, ...]) -> dict[st
         arabic = arabic[:limit]
     results: dict[str, dict[str, float | int | str]] = {}
 
-    latinize = Latinizer(str(catalogue), lexicons=lexicons)
+    latinize = Latinizer(str(catalogue), lexicons=lexicons, min_score=min_score)
     started = time.perf_counter()
     latinize("")  # build or load the index
     results["index"] = {"seconds": round(time.perf_counter() - started, 2)}
@@ -118,7 +119,7 @@ def measure(data: Path, limit: int | None, lexicons: tuple[str, ...]) -> dict[st
     with tempfile.TemporaryDirectory() as folder:
         extended = Path(folder) / "catalogue.txt"
         extended.write_bytes(catalogue.read_bytes() + ("\n".join(top_n_list("en", 10000)) + "\n").encode())
-        latinize_fp = Latinizer(str(extended), lexicons=lexicons)
+        latinize_fp = Latinizer(str(extended), lexicons=lexicons, min_score=min_score)
         started = time.perf_counter()
         changed = [u for u in plain if latinize_fp(u) != u]
         seconds = time.perf_counter() - started
@@ -136,11 +137,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only this many names (quick runs)")
     parser.add_argument("--no-lexicon", action="store_true",
                         help="without the camel-tools databases of the data folder (word statistics only)")
+    parser.add_argument("--min-score", type=float, default=0.85)
     parser.add_argument("--write", action="store_true", help="write benchmarks/results/latinize-accuracy.md")
     args = parser.parse_args()
     lexicons = () if args.no_lexicon else tuple(
         str(args.data / "camel" / name) for name in ("calima-glf-01.db", "calima-msa-r13.db"))
-    results = measure(args.data, args.limit, lexicons)
+    results = measure(args.data, args.limit, lexicons, args.min_score)
     lines = ["| measurement | figures |", "|---|---|"]
     for name, figures in results.items():
         lines.append(f"| {name} | " + ", ".join(f"{k}: {v}" for k, v in figures.items()) + " |")
