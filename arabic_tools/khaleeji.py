@@ -923,6 +923,8 @@ class Converter:
             first = base[0]
             if person in ("1s",):
                 first.letter, first.vowel = ALEF_HAMZA, FATHA
+                if len(base) > 2 and base[1].letter == ALEF and not base[1].vowel:
+                    base[:2] = [Cell(ALEF_MADDA)]  # a- + ā: آكِل
             elif person in ("2ms", "3fs", "2fs", "2p"):
                 first.letter = TEH
             elif person == "1p":
@@ -957,6 +959,8 @@ class Converter:
         """sa-/sawfa + imperfect -> b- + imperfect (§3.3 future; 1sg a- merges: بَروح)."""
         word.rules.append("FUT-B (§3.3)")
         first = gulf[0]
+        if first.letter == ALEF_MADDA:
+            return [Cell(BEH, FATHA if word.marked else ""), Cell(ALEF)] + [c.copy() for c in gulf[1:]]
         if first.letter == ALEF_HAMZA:
             return [Cell(BEH, FATHA if word.marked or first.vowel else "")] + [c.copy() for c in gulf[1:]]
         vowel = (SUKUN if first.vowel == KASRA else KASRA) if word.marked else ""
@@ -1016,6 +1020,10 @@ class Converter:
                     stem[-1].vowel = KASRA
             elif last_vowel == FATHA and stem and not ends_long:
                 stem[-1].vowel = FATHA
+            return out
+        if person == "1s" and len(out) == 1:
+            if stem and not ends_long:
+                stem[-1].vowel = KASRA  # -ī "my": رَبِيعِي (marks go again if the input had none)
             return out
         if person == "3ms" and last_vowel in (DAMMA, KASRA):
             if stem and not ends_long:
