@@ -717,11 +717,12 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 continue
             rest = keys[first + 1:last + 1]
             options = [("", span_words[0])]
-            # A proclitic is split off only when what remains is not itself a frequent
-            # Arabic word (bi + al-miyya is "by the hundred", not "by Mia").
+            # In a one-word span, a proclitic is split off only when what remains is not
+            # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
+            # Mia"); in longer spans the other words are the evidence.
             options += [(written, span_words[0][len(written):]) for written, _ in compiled.prefixes
                         if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2
-                        and _zipf(span_words[0][len(written):]) < compiled.precision.never_at]
+                        and (last > first or _zipf(span_words[0][len(written):]) < compiled.precision.never_at)]
             for written, head in options:
                 key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
