@@ -71,7 +71,7 @@ def frequencies() -> Mapping[str, float]:
             return _read_cbpack(packed)
     import wordfreq
 
-    return wordfreq.get_frequency_dict("ar")  # type: ignore[no-any-return]
+    return wordfreq.get_frequency_dict("ar")
 
 
 def _read_cbpack(path: Path) -> dict[str, float]:
@@ -84,7 +84,7 @@ def _read_cbpack(path: Path) -> dict[str, float]:
     if not isinstance(header, dict) or header.get("format") != "cB":
         import wordfreq
 
-        return wordfreq.get_frequency_dict("ar")  # type: ignore[no-any-return]
+        return wordfreq.get_frequency_dict("ar")
     result: dict[str, float] = {}
     for index, bucket in enumerate(buckets):
         result.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
