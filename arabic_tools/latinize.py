@@ -574,6 +574,8 @@ class _Matcher:
 
         self.index = index
         self.rules = compiled
+        # Pronoun enclitics of the shared inventory (rules/clitics.yaml).
+        self.enclitics = tuple(c.form for c in clitic_rules.clitics().enclitics if c.category == "pronoun")
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
 
@@ -649,7 +651,7 @@ class _Matcher:
     def needed(self, words: Sequence[str], min_score: float) -> float:
         """The score a span must reach; above 1 means never."""
         precision = self.rules.precision
-        zipfs = [_zipf(w) for w in words]
+        zipfs = [self.word_frequency(words[0])] if len(words) == 1 else [_zipf(w) for w in words]
         if len(zipfs) == 1:
             if zipfs[0] >= precision.never_at:
                 return 2.0
@@ -659,6 +661,23 @@ class _Matcher:
             # than one: the rarest word counts, less one Zipf unit per further word.
             frequency = min(zipfs) - (len(zipfs) - 1)
         return min_score + precision.per_zipf * max(0.0, frequency - precision.free_below)
+
+
+    @functools.lru_cache(maxsize=1 << 17)  # noqa: B019 (one matcher per index and process)
+    def word_frequency(self, word: str) -> float:
+        """A one-word span's Zipf frequency, or its stem's when that is a frequent word.
+
+        A frequent word (Zipf ``never_at`` or more) with a pronoun suffix is an ordinary
+        word however rare the whole form is (is'al-hu "ask him" is not Assala); a rarer
+        stem is no evidence (Stromae is written stromy, not strom + -i "my").
+        """
+        frequency = _zipf(word)
+        for enclitic in self.enclitics:
+            if word.endswith(enclitic) and len(word) - len(enclitic) >= 2:
+                stem = _zipf(word[:-len(enclitic)])
+                if stem >= self.rules.precision.never_at:
+                    frequency = max(frequency, stem)
+        return frequency
 
 
 def _ordinary_share(words: Sequence[str], lexicons: tuple[str, ...]) -> float:
