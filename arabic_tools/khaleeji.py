@@ -427,7 +427,10 @@ def _verb(view: rulebook.RuleFile, where: str, name: str, spec: Any,
     if not listed:
         raise view.error(f"{where}.msa", "lists no MSA forms (perfect, imperfect, imperative or forms)")
     for form, tense, person in listed:
-        forms.setdefault(form, []).append((verb, tense, person))
+        # under the spelling given and with alef variants unified (اريد for أريد), so that a
+        # word finds the same verb whichever spelling it uses
+        for key in dict.fromkeys((form, _key(form))):
+            forms.setdefault(key, []).append((verb, tense, person))
 
 
 # --------------------------------------------------------------------------- profiles

@@ -182,3 +182,19 @@ def test_any_text_gives_one_line_and_keeps_non_arabic(text, dialect, form):
     assert "\n" not in out
     keep = [c for c in text if c in " .,?\t\rab19"]
     assert [c for c in out if c in "\t\r"] == [c for c in keep if c in "\t\r"]
+
+
+def test_output_does_not_depend_on_what_was_converted_before():
+    """Per-process caches must not change results (--jobs N gives the bytes of --jobs 1)."""
+    import importlib
+
+    module = importlib.import_module("arabic_tools.khaleeji")  # the package's name khaleeji is the function
+
+    lines = ["أُرِيدُ أَنْ أَذْهَبَ", "اُرِيدُ اَنْ اَذْهَبَ", "اريد ان اذهب", "أريد أن أذهب", "سَأَذْهَبُ غَداً", "سأذهب"]
+    runs = []
+    for order in (lines, lines[::-1]):
+        module._converter.cache_clear()
+        transform = Khaleeji("kuwaiti")
+        runs.append({line: transform(line) for line in order})
+    assert runs[0] == runs[1]
+    assert runs[0]["اريد ان اذهب"] == "أبي أروح"
