@@ -1442,10 +1442,16 @@ class Converter:
         mono = self.settings["monophthongs"]
         n = len(cells)
         first = 0
-        if n > 3 and cells[0].letter == ALEF and cells[1].letter == LAM and not cells[1].vowel:
+        if n > 3 and cells[0].letter == ALEF and cells[1].letter == LAM and cells[1].vowel in ("", SUKUN):
             # the article: il-/al- (§3.4), assimilated before a sun letter written with shadda
             out.append("ʔ" + self.settings["article_vowel"] + ("" if cells[2].shadda else "l"))
             first = 2
+        elif n > 4 and cells[0].letter in PROCLITIC_LETTERS and cells[1].letter == ALEF \
+                and cells[2].letter == LAM and cells[2].vowel in ("", SUKUN) and not cells[1].vowel:
+            # wa-/fa-/bi-/ka- before the article: its alef is not pronounced (وَالسَّمَك -> wassamak)
+            out.append(PHONEMES[cells[0].letter] + {FATHA: "a", KASRA: "i", DAMMA: "u"}.get(cells[0].vowel, ""))
+            out.append("" if cells[3].shadda else "l")
+            first = 3
         for i in range(first, n):
             c = cells[i]
             nxt = cells[i + 1] if i + 1 < n else None
@@ -1491,6 +1497,7 @@ PHONEMES: dict[str, str] = {
     "\N{ARABIC LETTER MEEM}": "m", NOON: "n", HEH: "h", WAW: "w", YEH: "j", ALEF_MAKSURA: "aː",
     GAF: "g", TCHEH: "tʃ", "\N{ARABIC LETTER PEH}": "p", "\N{ARABIC LETTER VEH}": "v", QAF_THREE_DOTS: "g",
 }
+PROCLITIC_LETTERS = frozenset((WAW, "\N{ARABIC LETTER FEH}", BEH, KAF))
 PHONEME_BACK = frozenset((HAH, AIN, KHAH, GHAIN, HEH, QAF, GAF, SAD, "\N{ARABIC LETTER DAD}",
                           "\N{ARABIC LETTER TAH}", "\N{ARABIC LETTER ZAH}"))
 
