@@ -970,7 +970,7 @@ class Converter:
         return [Cell(BEH, vowel)] + gulf
 
     def _generic_verb(self, word: Word, cells: list[Cell]) -> list[Cell] | None:
-        """Future or perfect of a regular MSA form-I imperfect outside the verb list."""
+        """The perfect (after lam) of a regular MSA form-I imperfect outside the verb table."""
         start = 0
         bare = _bare(cells)
         for conj in self.conjunctions:
@@ -990,9 +990,6 @@ class Converter:
         radicals = body[1:4]
         if any(c.letter in WEAK_LETTERS for c in radicals):
             return None
-        if "future" in word.flags:
-            converted = self._morphology(Word(_render(body), marked=word.marked), body)
-            return [c.copy() for c in cells[:start]] + self._future_prefix(converted, word)
         person = {ALEF_HAMZA: "1s", TEH: "2ms", YEH: "3ms", NOON: "1p"}[body[0].letter]
         if suffix:
             person = {YEH: "3p", TEH: "2p"}.get(body[0].letter, person) if suffix != YEH + NOON else "2fs"
