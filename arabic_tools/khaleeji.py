@@ -487,6 +487,7 @@ class Converter:
         self.prepositions = tuple(c.form for c in inventory.proclitics if c.category == "preposition")
         self.future = tuple(c.form for c in inventory.proclitics if c.category == "future")
         self.articles = tuple(c.form for c in inventory.proclitics if c.category == "article")
+        self.joins = inventory.joins
         self.enclitics = tuple((c.form, c.person) for c in inventory.enclitics
                                if c.category == "pronoun" and not c.dialect)
         self.cache: dict[tuple[str, frozenset[str]], tuple[str, tuple[str, ...]]] = {}
@@ -769,10 +770,9 @@ class Converter:
                 thirds = [""]
                 if articles:
                     thirds += [a for a in self.articles if _key(rest2).startswith(a)]
-                    if second == LAM and rest2.startswith(LAM) and not rest2.startswith(LAM + LAM):
-                        pass
-                    if second == LAM and rest2.startswith(LAM) and len(rest2) > 3:
-                        thirds.append(LAM)  # li + al- is written lil- (clitics.yaml joins)
+                    # a proclitic joined with the article (li + al- is written lil-, clitics.yaml joins)
+                    thirds += [result[len(proclitic):] for (proclitic, _), result in self.joins.items()
+                               if second == proclitic and rest.startswith(result) and len(rest2) > 3]
                 for third in thirds:
                     n = len(first) + len(second) + len(third)
                     if n and len(bare) - n >= 2 and n not in found:
