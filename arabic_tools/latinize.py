@@ -466,12 +466,6 @@ def default_cache_dir() -> Path:
     return Path(base) / "arabic-tools" / "latinize"
 
 
-def index_path(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The cache file of ``catalogue``'s index (it need not exist yet)."""
-    data = Path(catalogue).read_bytes()
-    return _cache_file(_digest(data, rules()), cache_dir)
-
-
 def _digest(data: bytes, compiled: LatinizeRules) -> str:
     digest = hashlib.sha256(data)
     digest.update(f"\0{compiled.digest}\0{INDEX_VERSION}".encode())

@@ -30,6 +30,14 @@ sys.path.insert(0, str(REPO))
 from arabic_tools.latinize import Latinizer, build_index, read_catalogue  # noqa: E402
 
 
+def _forget_word_keys() -> None:
+    """Empty the per-process word-key caches, so every build is a cold build."""
+    # sys.modules: the package exports a function of the same name as the module.
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    latinize_module._latin_word_keys.cache_clear()
+    latinize_module._arabic_word_key.cache_clear()
+
+
 def make_catalogue(data: Path, size: int) -> bytes:
     from wordfreq import top_n_list
 
@@ -76,11 +84,13 @@ def main() -> None:
         catalogue.write_bytes(catalogue_bytes)
         builds = []
         for _ in range(args.repeat):
+            _forget_word_keys()
             started = time.perf_counter()
             build_index(read_catalogue(catalogue_bytes, str(catalogue)))
             builds.append(time.perf_counter() - started)
         cache = Path(folder) / "cache"
         latinize = Latinizer(str(catalogue), cache_dir=str(cache))
+        _forget_word_keys()
         started = time.perf_counter()
         latinize("")  # builds and writes the cache
         first_use = time.perf_counter() - started
@@ -98,11 +108,11 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     rows = [
         ("entries", f"{args.entries:,}", ""),
-        ("index build (best of runs)", f"{min(builds):.1f} s", "<= 15 s"),
+        ("index build, cold (best of runs)", f"{min(builds):.1f} s", "<= 15 s"),
         ("first use: build + write cache", f"{first_use:.1f} s", ""),
         ("load from disk cache", f"{cached_load:.1f} s ({cache_size / 2**20:.0f} MiB file)", ""),
-        ("ten-word lines/s, cold span cache", f"{rates[0]:,.0f}", ">= 1,000"),
-        ("ten-word lines/s, warm (best)", f"{max(rates):,.0f}", ""),
+        ("ten-word lines/s, new lines", f"{rates[0]:,.0f}", ">= 1,000"),
+        ("ten-word lines/s, the same lines again (span cache)", f"{max(rates[1:] or rates):,.0f}", ""),
         ("lines changed", f"{changed} of {len(lines)}", ""),
         ("peak memory (max RSS)", f"{peak:,.0f} MiB", "<= 1,536 MiB"),
     ]

@@ -234,3 +234,53 @@ def test_cli_index_command_reports_unwritable_cache(tmp_path: Path) -> None:
     result = runner.invoke(app, ["latinize-index", str(CATALOGUE), "--cache-dir", str(blocker / "sub")])
     assert result.exit_code == 1
     assert result.stderr.startswith("arabic-tools: ") and "cannot write the index cache" in result.stderr
+
+
+def test_cli_missing_lexicon_is_exit_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["latinize", "-c", str(CATALOGUE), "--lexicon", str(tmp_path / "none.db")],
+                           input="شغل زاز\n".encode())
+    assert result.exit_code == 1
+    assert result.stderr == f"arabic-tools: {tmp_path / 'none.db'}: No such file or directory\n"
+    assert result.stdout_bytes == b""
+
+
+# Accuracy on the development data (benchmarks/eval_latinize.py measures all of it).
+# A sample keeps these fast; the issue's thresholds are not reached yet, so they are
+# known failures, and the achieved levels are guarded against regressions.
+
+
+def _recovery_rate(shared_data: Path, count: int) -> float:
+    import random
+
+    pairs: dict[str, set[str]] = {}
+    for line in (shared_data / "translit" / "dev_pairs.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        latin, arabic, _, _ = line.split("\t")
+        pairs.setdefault(arabic, set()).add(latin)
+    names = sorted(pairs)
+    random.Random(4).shuffle(names)
+    latinize = Latinizer(str(shared_data / "translit" / "dev_catalogue.txt"))
+    return sum(latinize(a) in pairs[a] for a in names[:count]) / count
+
+
+def test_name_recovery_does_not_regress(shared_data: Path) -> None:
+    assert _recovery_rate(shared_data, 600) >= 0.52
+
+
+@pytest.mark.xfail(strict=True, reason="top-1 name recovery is about 0.58, the issue asks for 0.85")
+def test_name_recovery_meets_issue_threshold(shared_data: Path) -> None:
+    assert _recovery_rate(shared_data, 600) >= 0.85
+
+
+def test_ordinary_words_are_left_alone_in_massive(shared_data: Path) -> None:
+    """False positives on MASSIVE ar-SA lines without name slots (a sample; issue: <= 0.5%)."""
+    import re
+
+    slot = re.compile(r"\[(\w+) : ")
+    lines = []
+    with open(shared_data / "massive" / "ar-SA.train-dev.jsonl", encoding="utf-8") as stream:
+        for record in map(json.loads, stream):
+            if not slot.search(record["annot_utt"]):
+                lines.append(record["utt"])
+    latinize = Latinizer(str(shared_data / "translit" / "dev_catalogue.txt"))
+    changed = sum(latinize(u) != u for u in lines[:1500])
+    assert changed / 1500 <= 0.10
