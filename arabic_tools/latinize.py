@@ -53,6 +53,7 @@ FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
 INDEX_VERSION = 6
 VOWELS = frozenset("aiu")
+_DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
 MIN_SCORE = 0.85
 WORD_COUNT_PENALTY = 0.04
 READING_PENALTY = 0.02
@@ -316,7 +317,7 @@ def skeleton(key: str) -> str:
     >>> skeleton("iDCiRaN")
     'DCRN'
     """
-    return "".join(c for c in key if c not in VOWELS)
+    return key.translate(_DELETE_VOWELS)
 
 
 def _neighbours(skel: str) -> Iterator[str]:
@@ -588,6 +589,8 @@ class _Matcher:
 
         index = self.index
         variants = index.candidates(key)
+        if not len(variants):
+            return ()
         # Before any string is compared: the lengths of two strings bound their Indel
         # similarity (1 - |a - b| / (a + b)), so candidates whose bound, less their
         # penalties, stays under ``floor`` are dropped with a few array operations.
