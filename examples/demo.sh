@@ -39,3 +39,11 @@ printf '%s\n' "rappelle-moi [event_name : l'anniversaire] de paul" 'note [event_
 section "latinize: names ASR wrote in Arabic script back to their catalogue form"
 arabic-tools latinize --catalogue latinize-catalogue.tsv --cache-dir "${TMPDIR:-/tmp}/arabic-tools-demo-latinize" latinize-asr.txt
 echo 'شغل سترومي' | arabic-tools latinize -c latinize-catalogue.tsv --cache-dir "${TMPDIR:-/tmp}/arabic-tools-demo-latinize" --format jsonl --candidates 2
+
+section "--engine dask: a local Dask cluster maps blocks into part files, the same bytes as the local run"
+scratch=$(mktemp -d)
+arabic-tools normalize --key utt --engine dask --jobs 2 --block-size 2KiB massive-ar-SA.sample.jsonl -o "$scratch/parts"
+ls "$scratch/parts"
+cat "$scratch"/parts/part-* > "$scratch/parts.jsonl"
+arabic-tools normalize --key utt massive-ar-SA.sample.jsonl | cmp - "$scratch/parts.jsonl" && echo "identical to the local output"
+rm -rf "$scratch"
