@@ -79,6 +79,8 @@ class Precision:
     short_skeleton: int
     short_score: float
     lexical: float
+    function_word_at: float
+    function_word_score: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,6 +180,8 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         short_skeleton=int(rules.get("precision.short_skeleton", int)),
         short_score=float(rules.get("precision.short_score", (int, float))),
         lexical=float(rules.get("precision.lexical", (int, float))),
+        function_word_at=float(rules.get("precision.function_word_at", (int, float))),
+        function_word_score=float(rules.get("precision.function_word_score", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
     return LatinizeRules(arabic, final, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
@@ -655,8 +659,13 @@ class _Matcher:
             frequency = zipfs[0]
         else:
             # Several words that each fit part of one entry are much stronger evidence
-            # than one: the rarest word counts, less one Zipf unit per further word.
+            # than one: the rarest word counts, less one Zipf unit per further word. A
+            # span with a function word (هل، ما، كل) must match almost exactly: it is
+            # rarely part of a name, but it can be (لا in La Vie en rose).
             frequency = min(zipfs) - (len(zipfs) - 1)
+            if max(zipfs) >= precision.function_word_at:
+                return max(precision.function_word_score,
+                           min_score + precision.per_zipf * max(0.0, frequency - precision.free_below))
         return min_score + precision.per_zipf * max(0.0, frequency - precision.free_below)
 
 
