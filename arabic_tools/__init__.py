@@ -8,41 +8,70 @@ Every command of the ``arabic-tools`` CLI is a transform here, a picklable calla
 'موسيقى'
 """
 
-from arabic_tools.diacritics import DiacriticRemover, remove_diacritics
-from arabic_tools.errors import ArabicToolsError, InputError, OptionError, RuleError
-from arabic_tools.khaleeji import Khaleeji, khaleeji
-from arabic_tools.latinize import Latinizer, build_latinize_index, latinize
-from arabic_tools.normalize import Normalizer, normalize
-from arabic_tools.resample import allocate, make_plan, read_utterances
-from arabic_tools.tokenize import Token, Tokenizer, tokenize
-from arabic_tools.streams import LineMapper, Transform, map_jsonl, map_lines, map_tsv
-from arabic_tools.transliterate import Transliterator, transliterate
+import importlib
+import sys
+import types
+from typing import Any
 
-__all__ = [
-    "ArabicToolsError",
-    "DiacriticRemover",
-    "InputError",
-    "Khaleeji",
-    "Latinizer",
-    "LineMapper",
-    "Normalizer",
-    "OptionError",
-    "RuleError",
-    "Token",
-    "Tokenizer",
-    "Transform",
-    "Transliterator",
-    "allocate",
-    "build_latinize_index",
-    "khaleeji",
-    "latinize",
-    "make_plan",
-    "map_jsonl",
-    "map_lines",
-    "map_tsv",
-    "normalize",
-    "read_utterances",
-    "remove_diacritics",
-    "tokenize",
-    "transliterate",
-]
+# Public name -> the module that defines it. Modules are imported on first use
+# (PEP 562), so ``import arabic_tools`` and the CLI's start-up stay cheap: a command
+# loads only its own module, not every command's tables and dependencies.
+_EXPORTS = {
+    "ArabicToolsError": "errors",
+    "DiacriticRemover": "diacritics",
+    "InputError": "errors",
+    "Khaleeji": "khaleeji",
+    "Latinizer": "latinize",
+    "LineMapper": "streams",
+    "Normalizer": "normalize",
+    "OptionError": "errors",
+    "RuleError": "errors",
+    "Token": "tokenize",
+    "Tokenizer": "tokenize",
+    "Transform": "streams",
+    "Transliterator": "transliterate",
+    "allocate": "resample",
+    "build_latinize_index": "latinize",
+    "khaleeji": "khaleeji",
+    "latinize": "latinize",
+    "make_plan": "resample",
+    "map_jsonl": "streams",
+    "map_lines": "streams",
+    "map_tsv": "streams",
+    "normalize": "normalize",
+    "read_utterances": "resample",
+    "remove_diacritics": "diacritics",
+    "tokenize": "tokenize",
+    "transliterate": "transliterate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'arabic_tools' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"arabic_tools.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+class _Package(types.ModuleType):
+    """The package module: its public functions win over its same-named submodules.
+
+    Importing a submodule sets it as an attribute of the package. Where a public
+    function has the submodule's name (``normalize``, ``tokenize``, ``khaleeji`` ...),
+    ``arabic_tools.normalize`` must stay the function whatever was imported first.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+__all__ = sorted(_EXPORTS)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 import typer
 
-from arabic_tools import Khaleeji
+from arabic_tools.streams import Transform
 
 
 def khaleeji(
@@ -16,7 +16,7 @@ def khaleeji(
     explain: Annotated[bool, typer.Option(
         "--explain", help="Write one JSON record per line instead: the output and, per word, the rules that "
                           "fired in order with their fact-sheet sources.")] = False,
-) -> Khaleeji:
+) -> Transform:
     """Convert MSA (fully, partly or not diacritized) to Gulf Arabic for text-to-speech.
 
     Case endings and tanween go, the lexicon, function words (sawfa/sa- -> b-, lam +
@@ -24,4 +24,7 @@ def khaleeji(
     profile are applied. Rules that need vowels apply only where they are written.
     Rules: 'arabic-tools rules show khaleeji/gulf'.
     """
+    # The library module is imported here, not at the top: start-up loads only the command that runs.
+    from arabic_tools import Khaleeji
+
     return Khaleeji(dialect, form, explain)

@@ -3,7 +3,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from arabic_tools import Latinizer, build_latinize_index
+from arabic_tools.streams import Transform
 
 from ._pipeline import reported_errors
 
@@ -30,13 +30,16 @@ def latinize(
     lexicon: Annotated[Optional[list[Path]], typer.Option(
         "--lexicon", help="camel-tools morphology database (repeatable); words it knows as ordinary Arabic "
                           "need a higher score.", dir_okay=False, show_default=False)] = None,
-) -> Latinizer:
+) -> Transform:
     """Write catalogue names that ASR rendered in Arabic script in their Latin form.
 
     "شغل شيب اوف يو لإد شيران" becomes "شغل Shape of You لـEd Sheeran" when the catalogue
     lists "Shape of You" and "Ed Sheeran". The index of the catalogue is built on first
     use and cached on disk by content; 'arabic-tools latinize-index' builds it ahead.
     """
+    # The library module is imported here, not at the top: start-up loads only the command that runs.
+    from arabic_tools import Latinizer
+
     return Latinizer(str(catalogue), min_score=min_score, join=join, output_format=output_format,
                      candidates=candidates, cache_dir=str(cache_dir) if cache_dir else None,
                      lexicons=tuple(str(p) for p in lexicon or ()))
@@ -52,4 +55,6 @@ def latinize_index(
     of a pipeline, or to warm the cache of worker machines.
     """
     with reported_errors():
+        from arabic_tools import build_latinize_index
+
         print(build_latinize_index(str(catalogue), str(cache_dir) if cache_dir else None))

@@ -1,6 +1,5 @@
 """The arabic-tools command line: the table of contents of its commands."""
 
-from importlib.metadata import version
 from typing import Annotated, Optional
 
 import typer
@@ -18,6 +17,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
 
 def _show_version(value: bool) -> None:
     if value:
+        from importlib.metadata import version
+
         print(f"arabic-tools {version('arabic-tools')}")
         raise typer.Exit()
 

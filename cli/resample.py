@@ -7,7 +7,6 @@ from typing import Annotated, BinaryIO, Optional
 import typer
 import yaml
 
-from arabic_tools import resample as resampling
 from arabic_tools import streams
 from arabic_tools.errors import InputError, OptionError
 
@@ -47,6 +46,8 @@ def resample(
     French l', d') stay with the template and are re-attached to each new value.
     Complexity, allocation and clitic rules: 'arabic-tools rules show resample'.
     """
+    from arabic_tools import resample as resampling  # here, not at the top: start-up loads only the command that runs
+
     with reported_errors():
         use_rules(rules)
         if format not in resampling.FORMATS:
@@ -95,6 +96,8 @@ def _write(stream: BinaryIO, lines: Iterator[str], batch: int = 2048) -> None:
 
 def _catalogues(specs: list[str]) -> dict[str, list[str]]:
     """--values SLOT=FILE or --values MAP.yaml, read into slot -> values."""
+    from arabic_tools.resample import read_catalogue
+
     files: list[tuple[str, str]] = []
     for spec in specs:
         slot, equals, path = spec.partition("=")
@@ -109,7 +112,7 @@ def _catalogues(specs: list[str]) -> dict[str, list[str]]:
     catalogues: dict[str, list[str]] = {}
     for slot, path in files:
         with streams.open_input(path) as stream:
-            catalogues.setdefault(slot, []).extend(resampling.read_catalogue(_decoded(stream, path), path))
+            catalogues.setdefault(slot, []).extend(read_catalogue(_decoded(stream, path), path))
     return catalogues
 
 

@@ -2,7 +2,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from arabic_tools import Tokenizer
+from arabic_tools.streams import Transform
 
 
 def tokenize(
@@ -22,13 +22,16 @@ def tokenize(
     db: Annotated[Optional[str], typer.Option(
         "--db", help="camel-tools morphology database for --backend morphology (calima-msa-r13.db, calima-glf-01.db).",
         show_default=False)] = None,
-) -> Tokenizer:
+) -> Transform:
     """Tokenize: punctuation apart, pronoun enclitics split off as '+' tokens (كلامه -> كلام +ه).
 
     Lossless: deleting each marker and the space before it gives back the input's
     characters. Clitic categories are in rules/clitics.yaml, the tokenizer's hosts,
     exceptions and thresholds in rules/tokenize.yaml.
     """
+    # The library module is imported here, not at the top: start-up loads only the command that runs.
+    from arabic_tools import Tokenizer
+
     categories = tuple(c.strip() for c in split.split(",") if c.strip()) if split is not None else ()
     return Tokenizer(split=categories, marker=marker, restore_stem=restore_stem, format=format,
                      backend=backend, database=db)
