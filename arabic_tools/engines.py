@@ -4,8 +4,8 @@ The local engine (``streams.run``) reads one stream. This one takes a file, a
 directory or a glob (local paths, or any URL that fsspec understands when its package
 is installed), cuts every file into blocks of whole lines and maps each block on a
 Dask worker with ``streams.process_block``, the very function the local engine uses, so
-the bytes are the same by construction. Dask does the scheduling, the retries and the
-data locality; nothing here schedules.
+the bytes are the same by construction. Dask does the scheduling and the retries; workers
+read their blocks and write their parts themselves, so no data passes through the client.
 
 The contract:
 

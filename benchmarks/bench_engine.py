@@ -179,6 +179,10 @@ def report(corpus: Path, runs: dict[str, dict[str, float]], blocks: list[dict[st
           f"{b['overhead_s']:.1f} | {b['cluster_startup_s']:.1f} | {b['tiny_overhead_ms_per_block']:.1f} ms "
           f"({b['tiny_blocks']} blocks of 16 KiB) |" for b in blocks),
         "",
+        "## Scaling with workers",
+        "",
+        *_scaling(runs, blocks),
+        "",
         "Block MB/s is one block's bytes over the seconds its worker spent reading, mapping and",
         "writing it. Overhead is the wall time beyond the blocks' work shared among the workers:",
         "scheduling, the tail where one worker finishes the last block alone, and the client's",
@@ -186,6 +190,21 @@ def report(corpus: Path, runs: dict[str, dict[str, float]], blocks: list[dict[st
         "that it dominates.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _scaling(runs: dict[str, dict[str, float]], blocks: list[dict[str, float]]) -> list[str]:
+    one, two = runs["dask LocalCluster, 1 worker"], runs["dask LocalCluster, 2 workers"]
+    local_one, local_two = runs["local --jobs 1"], runs["local --jobs 2"]
+    b1, b2 = blocks
+    return [
+        f"- End to end, 2 dask workers gave {two['mb_per_s'] / one['mb_per_s']:.2f}x the throughput of 1 "
+        f"({one['mb_per_s']:.1f} -> {two['mb_per_s']:.1f} MB/s); the local engine went from "
+        f"{local_one['mb_per_s']:.1f} MB/s with --jobs 1 to {local_two['mb_per_s']:.1f} MB/s with --jobs 2.",
+        f"- With the cluster running, 2 workers gave {b2['mb_per_s'] / b1['mb_per_s']:.2f}x the throughput of 1, "
+        f"while the median block was mapped at {b2['block_mb_per_s_median']:.1f} MB/s against "
+        f"{b1['block_mb_per_s_median']:.1f} MB/s with one worker: per-block speed shows how much CPU each worker "
+        "really got on this shared 2-core machine, and the overhead column how little the engine itself costs.",
+    ]
 
 
 def main() -> None:

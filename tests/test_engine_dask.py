@@ -78,12 +78,13 @@ def test_case(case, tmp_path, scheduler):
     assert len(engines.plan(str(corpus), int(size)).blocks) > len(files)  # files really were cut in blocks
 
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LINE_COMMANDS = [
     ["strip-diacritics"],
     ["normalize", "--digits", "arabic"],
     ["transliterate", "--scheme", "hsb"],
     ["tokenize"],
-    ["latinize"],
+    ["latinize", "--catalogue", str(EXAMPLES / "latinize-catalogue.tsv"), "--cache-dir", "{tmp}"],
     ["khaleeji"],
 ]
 
@@ -96,15 +97,16 @@ def registered(command: str) -> bool:
 def test_every_line_command_runs_on_the_cluster(args, tmp_path, scheduler, shared_data):
     if not registered(args[0]):
         pytest.skip(f"{args[0]} has not landed")
+    args = [a.replace("{tmp}", str(tmp_path / "cache")) for a in args]
     source = shared_data / "massive" / "ar-SA.train-dev.jsonl"
-    lines = source.read_bytes().splitlines(keepends=True)[:400]
+    lines = source.read_bytes().splitlines(keepends=True)[:200]
     corpus = tmp_path / "massive.jsonl"
     corpus.write_bytes(b"".join(lines))
     expected = local([*args, "-k", "utt"], corpus)
     assert expected.exit_code == 0, expected.stderr
     out = tmp_path / "out"
     result = runner.invoke(app, [*args, "-k", "utt", str(corpus), "-o", str(out), "--engine", "dask",
-                                 "--scheduler", scheduler, "--block-size", "8KiB"])
+                                 "--scheduler", scheduler, "--block-size", "4KiB"])
     assert result.exit_code == 0, result.stderr
     assert parts(out) == expected.stdout_bytes
 
