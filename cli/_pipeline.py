@@ -85,43 +85,45 @@ def _progress(path: str, size: Optional[int]) -> Iterator[Callable[[int], None]]
 def run_pipeline(transform: streams.Transform, input: str, output: str, field: Optional[int], key: Optional[str],
                  header: bool, jobs: int, progress: Optional[bool], engine: EngineName = EngineName.local,
                  scheduler: Optional[str] = None, block_size: Optional[str] = None) -> None:
-    """Check the pipeline options and stream ``input`` through ``transform`` into ``output``."""
+    """Check the pipeline options and stream ``input`` through ``transform`` into ``output``.
+
+    Locally the output is one stream; with ``--engine dask`` it is a directory of part
+    files written by the cluster's workers.
+    """
     if field is not None and key is not None:
         raise typer.BadParameter("--field and --key cannot be used together")
     if engine is EngineName.dask:
-        _run_on_dask(transform, input, output, field, key, header, jobs, progress, scheduler, block_size)
-        return
-    if scheduler is not None:
+        _check_dask_options(input, output, jobs, scheduler)
+    elif scheduler is not None:
         raise typer.BadParameter("--scheduler needs --engine dask")
-    if streams.same_file(input, output):
+    elif streams.same_file(input, output):
         raise typer.BadParameter(f"the output {output!r} is the input file; write elsewhere and rename")
     mapper = streams.LineMapper(transform, field=field, key=key)
     # Transforms compile their rules on first use; use them once now so that a bad
-    # option or rule file is reported before any input is read or output written.
+    # option or rule file is reported before any input is read, output written or
+    # cluster started.
     transform("")
-    source = input
+    if engine is EngineName.dask:
+        work = engines.plan(input, engines.parse_size(block_size) if block_size else engines.DEFAULT_BLOCK_SIZE)
+        with _progress_reporter(input, progress, work.size) as advance:
+            engines.run_on_dask(mapper, work, output, header=header, scheduler=scheduler, workers=jobs,
+                                on_progress=advance)
+        return
+    size = engines.parse_size(block_size) if block_size else streams.BLOCK_SIZE
     with streams.open_input(input) as instream, streams.open_output(output) as outstream, \
             _progress_reporter(input, progress) as advance:
-        streams.run(mapper, source, instream, outstream, header=header, jobs=jobs, on_progress=advance,
-                    **({"block_size": engines.parse_size(block_size)} if block_size is not None else {}))
+        streams.run(mapper, input, instream, outstream, header=header, jobs=jobs, block_size=size,
+                    on_progress=advance)
 
 
-def _run_on_dask(transform: streams.Transform, input: str, output: str, field: Optional[int], key: Optional[str],
-                 header: bool, jobs: int, progress: Optional[bool], scheduler: Optional[str],
-                 block_size: Optional[str]) -> None:
-    """Map the files named by ``input`` on a Dask cluster into part files in directory ``output``."""
+def _check_dask_options(input: str, output: str, jobs: int, scheduler: Optional[str]) -> None:
+    """Usage errors of ``--engine dask``, which reads files and writes a directory of part files."""
     if input == streams.STDIO:
         raise typer.BadParameter("--engine dask reads files, a directory or a glob, not standard input")
     if output == streams.STDIO:
         raise typer.BadParameter("--engine dask writes part files: name a new output directory with -o DIR")
     if scheduler is not None and jobs != 1:
         raise typer.BadParameter("--jobs sizes the local cluster; with --scheduler the cluster has its own workers")
-    mapper = streams.LineMapper(transform, field=field, key=key)
-    transform("")  # report a bad option or rule file before starting a cluster
-    work = engines.plan(input, engines.parse_size(block_size) if block_size else engines.DEFAULT_BLOCK_SIZE)
-    with _progress_reporter(input, progress, work.size) as advance:
-        engines.run_on_dask(mapper, work, output, header=header, scheduler=scheduler, workers=jobs,
-                            on_progress=advance)
 
 
 _PIPELINE_AFTER = {
