@@ -39,6 +39,50 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from arabic_tools import rulebook
+from arabic_tools.chars import (
+    AIN,
+    ALEF,
+    ALEF_MAKSURA,
+    ALEF_WASLA,
+    ALEF_WITH_HAMZA_ABOVE,
+    ALEF_WITH_HAMZA_BELOW,
+    ALEF_WITH_MADDA_ABOVE,
+    BEH,
+    DAL,
+    DAMMA,
+    DAMMATAN,
+    FATHA,
+    FATHATAN,
+    GAF,
+    GHAIN,
+    HAH,
+    HAMZA,
+    HEH,
+    JEEM,
+    KAF,
+    KASRA,
+    KASRATAN,
+    KHAH,
+    LAM,
+    NOON,
+    QAF,
+    QAF_WITH_THREE_DOTS_ABOVE,
+    SAD,
+    SEEN,
+    SHADDA,
+    SHEEN,
+    SUKUN,
+    TATWEEL,
+    TCHEH,
+    TEH,
+    TEH_MARBUTA,
+    THAL,
+    WAW,
+    WAW_WITH_HAMZA_ABOVE,
+    YEH,
+    YEH_WITH_HAMZA_ABOVE,
+    ZAIN,
+)
 from arabic_tools.clitics import clitics
 from arabic_tools.errors import OptionError
 
@@ -46,66 +90,24 @@ FORMS = ("pronunciation", "spelling", "phonemes")
 PROFILE_PREFIX = "khaleeji/"
 CORE = "gulf"
 
-FATHA = "\N{ARABIC FATHA}"
-DAMMA = "\N{ARABIC DAMMA}"
-KASRA = "\N{ARABIC KASRA}"
-SUKUN = "\N{ARABIC SUKUN}"
-SHADDA = "\N{ARABIC SHADDA}"
-FATHATAN = "\N{ARABIC FATHATAN}"
-DAMMATAN = "\N{ARABIC DAMMATAN}"
-KASRATAN = "\N{ARABIC KASRATAN}"
-TATWEEL = "\N{ARABIC TATWEEL}"
 SHORT_VOWELS = frozenset((FATHA, DAMMA, KASRA))
 TANWEEN = frozenset((FATHATAN, DAMMATAN, KASRATAN))
 VOWEL_MARKS = SHORT_VOWELS | TANWEEN | {SUKUN}
 
-ALEF = "\N{ARABIC LETTER ALEF}"
-ALEF_HAMZA = "\N{ARABIC LETTER ALEF WITH HAMZA ABOVE}"
-ALEF_HAMZA_BELOW = "\N{ARABIC LETTER ALEF WITH HAMZA BELOW}"
-ALEF_MADDA = "\N{ARABIC LETTER ALEF WITH MADDA ABOVE}"
-ALEF_WASLA = "\N{ARABIC LETTER ALEF WASLA}"
-ALEF_MAKSURA = "\N{ARABIC LETTER ALEF MAKSURA}"
-HAMZA = "\N{ARABIC LETTER HAMZA}"
-WAW_HAMZA = "\N{ARABIC LETTER WAW WITH HAMZA ABOVE}"
-YEH_HAMZA = "\N{ARABIC LETTER YEH WITH HAMZA ABOVE}"
-TEH_MARBUTA = "\N{ARABIC LETTER TEH MARBUTA}"
-BEH = "\N{ARABIC LETTER BEH}"
-TEH = "\N{ARABIC LETTER TEH}"
-JEEM = "\N{ARABIC LETTER JEEM}"
-HAH = "\N{ARABIC LETTER HAH}"
-KHAH = "\N{ARABIC LETTER KHAH}"
-DAL = "\N{ARABIC LETTER DAL}"
-THAL = "\N{ARABIC LETTER THAL}"
-ZAIN = "\N{ARABIC LETTER ZAIN}"
-SEEN = "\N{ARABIC LETTER SEEN}"
-SHEEN = "\N{ARABIC LETTER SHEEN}"
-SAD = "\N{ARABIC LETTER SAD}"
-AIN = "\N{ARABIC LETTER AIN}"
-GHAIN = "\N{ARABIC LETTER GHAIN}"
-QAF = "\N{ARABIC LETTER QAF}"
-KAF = "\N{ARABIC LETTER KAF}"
-LAM = "\N{ARABIC LETTER LAM}"
-NOON = "\N{ARABIC LETTER NOON}"
-HEH = "\N{ARABIC LETTER HEH}"
-WAW = "\N{ARABIC LETTER WAW}"
-YEH = "\N{ARABIC LETTER YEH}"
-GAF = "\N{ARABIC LETTER GAF}"
-TCHEH = "\N{ARABIC LETTER TCHEH}"
-QAF_THREE_DOTS = "\N{ARABIC LETTER QAF WITH THREE DOTS ABOVE}"
 
 # Where the 2nd person feminine suffix consonant goes until the form is chosen: the
 # profile writes it چ/ك/ش (pronunciation) and ك/ش (spelling). Private use, never output.
 FEM2 = "\uE000"
 
-ALEF_FORMS = {ALEF_HAMZA: ALEF, ALEF_HAMZA_BELOW: ALEF, ALEF_MADDA: ALEF, ALEF_WASLA: ALEF}
+ALEF_FORMS = {ALEF_WITH_HAMZA_ABOVE: ALEF, ALEF_WITH_HAMZA_BELOW: ALEF, ALEF_WITH_MADDA_ABOVE: ALEF, ALEF_WASLA: ALEF}
 LONG_VOWEL_LETTERS = frozenset((ALEF, WAW, YEH, ALEF_MAKSURA))
 # §2.4: gutturals block a-raising and keep the imperfect prefix vowel a.
-GUTTURALS = frozenset((HAH, AIN, KHAH, GHAIN, HEH, HAMZA, ALEF_HAMZA))
+GUTTURALS = frozenset((HAH, AIN, KHAH, GHAIN, HEH, HAMZA, ALEF_WITH_HAMZA_ABOVE))
 # §1.3: j -> y is blocked beside sibilants and post-alveolars.
 SIBILANTS = frozenset((SEEN, SAD, ZAIN, SHEEN))
-IMPERFECT_PREFIXES = frozenset((YEH, TEH, NOON, ALEF_HAMZA))
-WEAK_LETTERS = frozenset((ALEF, WAW, YEH, ALEF_MAKSURA, HAMZA, ALEF_HAMZA, ALEF_HAMZA_BELOW,
-                          ALEF_MADDA, WAW_HAMZA, YEH_HAMZA))
+IMPERFECT_PREFIXES = frozenset((YEH, TEH, NOON, ALEF_WITH_HAMZA_ABOVE))
+WEAK_LETTERS = frozenset((ALEF, WAW, YEH, ALEF_MAKSURA, HAMZA, ALEF_WITH_HAMZA_ABOVE, ALEF_WITH_HAMZA_BELOW,
+                          ALEF_WITH_MADDA_ABOVE, WAW_WITH_HAMZA_ABOVE, YEH_WITH_HAMZA_ABOVE))
 
 # Last letters of the MSA pronoun suffixes (-ī -nī -nā -ka -kum -kumā -kunna -hu -hā -hum -humā -hunna).
 _ENCLITIC_FINALS = frozenset((YEH, ALEF, KAF, "\N{ARABIC LETTER MEEM}", HEH, NOON))
@@ -379,7 +381,7 @@ def _entry(view: rulebook.RuleFile, where: str, name: str, spec: Any) -> Entry |
 # MSA inflection used to list every form of a regular verb from its stems.
 _PERFECT_SUFFIXES = {"": "3ms", TEH: "t", NOON + ALEF: "1p", TEH + "\N{ARABIC LETTER MEEM}": "2p",
                      WAW + ALEF: "3p", ALEF: "3p", TEH + ALEF: "3fs"}
-_IMPERFECT_PERSONS = {ALEF_HAMZA: "1s", TEH: "ta", YEH: "3ms", NOON: "1p"}
+_IMPERFECT_PERSONS = {ALEF_WITH_HAMZA_ABOVE: "1s", TEH: "ta", YEH: "3ms", NOON: "1p"}
 _IMPERFECT_SUFFIXES = {"": "", WAW + NOON: "p", WAW + ALEF: "p", YEH + NOON: "2fs", YEH: "2fs", ALEF + NOON: "p",
                        ALEF: "p"}
 
@@ -925,9 +927,9 @@ class Converter:
             base = _cells(g["imperfect"])
             first = base[0]
             if person in ("1s",):
-                first.letter, first.vowel = ALEF_HAMZA, FATHA
+                first.letter, first.vowel = ALEF_WITH_HAMZA_ABOVE, FATHA
                 if len(base) > 2 and base[1].letter == ALEF and not base[1].vowel:
-                    base[:2] = [Cell(ALEF_MADDA)]  # a- + ā: آكِل
+                    base[:2] = [Cell(ALEF_WITH_MADDA_ABOVE)]  # a- + ā: آكِل
             elif person in ("2ms", "3fs", "2fs", "2p"):
                 first.letter = TEH
             elif person == "1p":
@@ -962,9 +964,9 @@ class Converter:
         """sa-/sawfa + imperfect -> b- + imperfect (§3.3 future; 1sg a- merges: بَروح)."""
         word.rules.append("FUT-B (§3.3)")
         first = gulf[0]
-        if first.letter == ALEF_MADDA:
+        if first.letter == ALEF_WITH_MADDA_ABOVE:
             return [Cell(BEH, FATHA if word.marked else ""), Cell(ALEF)] + [c.copy() for c in gulf[1:]]
-        if first.letter == ALEF_HAMZA:
+        if first.letter == ALEF_WITH_HAMZA_ABOVE:
             return [Cell(BEH, FATHA if word.marked or first.vowel else "")] + [c.copy() for c in gulf[1:]]
         vowel = (SUKUN if first.vowel == KASRA else KASRA) if word.marked else ""
         return [Cell(BEH, vowel)] + gulf
@@ -990,7 +992,7 @@ class Converter:
         radicals = body[1:4]
         if any(c.letter in WEAK_LETTERS for c in radicals):
             return None
-        person = {ALEF_HAMZA: "1s", TEH: "2ms", YEH: "3ms", NOON: "1p"}[body[0].letter]
+        person = {ALEF_WITH_HAMZA_ABOVE: "1s", TEH: "2ms", YEH: "3ms", NOON: "1p"}[body[0].letter]
         if suffix:
             person = {YEH: "3p", TEH: "2p"}.get(body[0].letter, person) if suffix != YEH + NOON else "2fs"
         stem = [Cell(c.letter, FATHA if word.marked else "") for c in radicals]
@@ -1122,7 +1124,7 @@ class Converter:
             return body[1].vowel in (FATHA, KASRA, SUKUN) or body[1].letter == ALEF
         if body[0].vowel != FATHA:
             return False
-        if body[1].vowel == SUKUN or body[1].letter in (ALEF, ALEF_HAMZA):
+        if body[1].vowel == SUKUN or body[1].letter in (ALEF, ALEF_WITH_HAMZA_ABOVE):
             return True
         return body[1].vowel in SHORT_VOWELS and not body[1].shadda and body[2].letter in LONG_VOWEL_LETTERS \
             and not body[2].vowel
@@ -1206,21 +1208,21 @@ class Converter:
         changed = False
         for i in range(start + 1, len(stem)):
             cell, prev = stem[i], stem[i - 1]
-            if cell.letter == ALEF_HAMZA and cell.vowel == SUKUN and prev.vowel == FATHA and i < len(stem) - 1:
+            if cell.letter == ALEF_WITH_HAMZA_ABOVE and cell.vowel == SUKUN and prev.vowel == FATHA and i < len(stem) - 1:
                 cell.letter, cell.vowel = ALEF, ""
                 changed = True
-            elif cell.letter == YEH_HAMZA and cell.vowel == SUKUN and prev.vowel == KASRA and i < len(stem) - 1:
+            elif cell.letter == YEH_WITH_HAMZA_ABOVE and cell.vowel == SUKUN and prev.vowel == KASRA and i < len(stem) - 1:
                 cell.letter, cell.vowel = YEH, ""
                 changed = True
-            elif cell.letter == WAW_HAMZA and cell.vowel == SUKUN and prev.vowel == DAMMA and i < len(stem) - 1:
+            elif cell.letter == WAW_WITH_HAMZA_ABOVE and cell.vowel == SUKUN and prev.vowel == DAMMA and i < len(stem) - 1:
                 cell.letter, cell.vowel = WAW, ""
                 changed = True
-            elif cell.letter == YEH_HAMZA and prev.letter == ALEF and i < len(stem) - 1 and i - 1 > start:
+            elif cell.letter == YEH_WITH_HAMZA_ABOVE and prev.letter == ALEF and i < len(stem) - 1 and i - 1 > start:
                 cell.letter = YEH
                 changed = True
         body = stem[start:]
         if len(body) >= 4 and not _marked(body) and body[0].letter in (YEH, TEH, NOON) \
-                and body[1].letter == ALEF_HAMZA:
+                and body[1].letter == ALEF_WITH_HAMZA_ABOVE:
             # يأكل -> ياكل: after the imperfect prefix the hamza has no vowel (§1.5, §4 row 79)
             body[1].letter = ALEF
             changed = True
@@ -1238,21 +1240,21 @@ class Converter:
     def _imperfect_vowels(self, stem: list[Cell], start: int, rules: list[str]) -> bool:
         """ya-/ta-/na- -> yi-/ti-/ni-, stem u -> i, prefix vowel lost before a long vowel (§2.3)."""
         body = stem[start:]
-        if len(body) < 3 or body[0].letter not in (YEH, TEH, NOON, ALEF_HAMZA, ALEF_MADDA):
+        if len(body) < 3 or body[0].letter not in (YEH, TEH, NOON, ALEF_WITH_HAMZA_ABOVE, ALEF_WITH_MADDA_ABOVE):
             return False
         changed = False
         prefix = body[0]
         # form I pattern: P-a C-sukun C-u C ... or (after hamza loss) P-a ā C-u C
         if prefix.vowel == FATHA and body[1].vowel == SUKUN and len(body) >= 4 and not body[1].shadda:
-            if prefix.letter != ALEF_HAMZA and body[1].letter not in GUTTURALS:
+            if prefix.letter != ALEF_WITH_HAMZA_ABOVE and body[1].letter not in GUTTURALS:
                 prefix.vowel = KASRA
                 rules.append("PREF-I (§2.3)")
                 changed = True
             stem_vowel_at = 2
-        elif (prefix.vowel == FATHA and body[1].letter == ALEF) or prefix.letter == ALEF_MADDA:
-            stem_vowel_at = 2 if prefix.letter != ALEF_MADDA else 1
+        elif (prefix.vowel == FATHA and body[1].letter == ALEF) or prefix.letter == ALEF_WITH_MADDA_ABOVE:
+            stem_vowel_at = 2 if prefix.letter != ALEF_WITH_MADDA_ABOVE else 1
         elif prefix.vowel == FATHA and body[1].vowel in (DAMMA, KASRA) and len(body) >= 3 \
-                and body[2].letter in (WAW, YEH) and not body[2].vowel and prefix.letter != ALEF_HAMZA:
+                and body[2].letter in (WAW, YEH) and not body[2].vowel and prefix.letter != ALEF_WITH_HAMZA_ABOVE:
             prefix.vowel = SUKUN  # hollow verbs: تَرُوح -> تْرُوح
             rules.append("PREF-DROP before a long vowel (§2.3)")
             return True
@@ -1292,10 +1294,10 @@ class Converter:
         if len(body) < 3:
             return False
         c, g, nxt = body[0], body[1], body[2]
-        if c.vowel == FATHA and g.letter in GUTTURALS - {HAMZA, ALEF_HAMZA} and g.vowel == SUKUN \
+        if c.vowel == FATHA and g.letter in GUTTURALS - {HAMZA, ALEF_WITH_HAMZA_ABOVE} and g.vowel == SUKUN \
                 and not g.shadda and (nxt.vowel in SHORT_VOWELS or nxt.letter in LONG_VOWEL_LETTERS):
             c.vowel, g.vowel = SUKUN, FATHA
-            if c.letter == ALEF_HAMZA:
+            if c.letter == ALEF_WITH_HAMZA_ABOVE:
                 stem.remove(c)  # the initial ʔa is lost too: أَحْمَر -> حَمَر (cells compare by identity)
             rules.append("GHAWA (§2.4)")
             return True
@@ -1486,13 +1488,13 @@ class Converter:
 
 # IPA for each letter (fact sheet §6.4); ض and ظ merge as ðˤ (§1.4).
 PHONEMES: dict[str, str] = {
-    HAMZA: "ʔ", ALEF_HAMZA: "ʔ", ALEF_HAMZA_BELOW: "ʔ", WAW_HAMZA: "ʔ", YEH_HAMZA: "ʔ", ALEF_MADDA: "ʔaː",
+    HAMZA: "ʔ", ALEF_WITH_HAMZA_ABOVE: "ʔ", ALEF_WITH_HAMZA_BELOW: "ʔ", WAW_WITH_HAMZA_ABOVE: "ʔ", YEH_WITH_HAMZA_ABOVE: "ʔ", ALEF_WITH_MADDA_ABOVE: "ʔaː",
     ALEF: "ʔ", BEH: "b", TEH: "t", "\N{ARABIC LETTER THEH}": "θ", JEEM: "dʒ", HAH: "ħ", KHAH: "x",
     DAL: "d", THAL: "ð", "\N{ARABIC LETTER REH}": "r", ZAIN: "z", SEEN: "s", SHEEN: "ʃ", SAD: "sˤ",
     "\N{ARABIC LETTER DAD}": "ðˤ", "\N{ARABIC LETTER TAH}": "tˤ", "\N{ARABIC LETTER ZAH}": "ðˤ",
     AIN: "ʕ", GHAIN: "ɣ", "\N{ARABIC LETTER FEH}": "f", QAF: "q", KAF: "k", LAM: "l",
     "\N{ARABIC LETTER MEEM}": "m", NOON: "n", HEH: "h", WAW: "w", YEH: "j", ALEF_MAKSURA: "aː",
-    GAF: "g", TCHEH: "tʃ", "\N{ARABIC LETTER PEH}": "p", "\N{ARABIC LETTER VEH}": "v", QAF_THREE_DOTS: "g",
+    GAF: "g", TCHEH: "tʃ", "\N{ARABIC LETTER PEH}": "p", "\N{ARABIC LETTER VEH}": "v", QAF_WITH_THREE_DOTS_ABOVE: "g",
 }
 PROCLITIC_LETTERS = frozenset((WAW, "\N{ARABIC LETTER FEH}", BEH, KAF))
 PHONEME_BACK = frozenset((HAH, AIN, KHAH, GHAIN, HEH, QAF, GAF, SAD, "\N{ARABIC LETTER DAD}",

@@ -46,9 +46,9 @@ from typing import Any, ClassVar
 
 from arabic_tools import clitics as clitic_rules
 from arabic_tools import rulebook
+from arabic_tools.chars import TATWEEL
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
-TATWEEL = "\N{ARABIC TATWEEL}"
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
 INDEX_VERSION = 6
