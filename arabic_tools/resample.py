@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from arabic_tools import rulebook
+from arabic_tools import rulebook, streams
 from arabic_tools.characters import inventory
 from arabic_tools.clitics import Clitics, clitics
 from arabic_tools.errors import InputError, OptionError
@@ -250,7 +250,7 @@ def read_utterances(lines: Iterable[str], source: str = "-", *, format: str = "j
             continue
         try:
             yield _read_line(body, lineno, format, locale)
-        except (AnnotationError, _BadRecord) as error:
+        except (AnnotationError, streams.LineProblem) as error:
             problem = InputError(source, lineno, str(error))
             if not skip_invalid:
                 raise problem from None
@@ -258,27 +258,13 @@ def read_utterances(lines: Iterable[str], source: str = "-", *, format: str = "j
                 invalid.append(problem)
 
 
-class _BadRecord(Exception):
-    pass
-
-
 def _read_line(body: str, lineno: int, format: str, locale: str) -> Utterance:
     if format == "text":
         return Utterance(lineno, locale, "", parse(body))
-    try:
-        record = json.loads(body)
-    except json.JSONDecodeError as error:
-        raise _BadRecord(f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(record, dict):
-        raise _BadRecord("not a JSON object")
-    annotated = record.get(ANNOTATION_KEY)
-    if annotated is None:
-        raise _BadRecord(f"no key {ANNOTATION_KEY!r}")
-    if not isinstance(annotated, str):
-        raise _BadRecord(f"key {ANNOTATION_KEY!r} is not a string")
+    record, annotated = streams.json_record(body, ANNOTATION_KEY)
     for key in ("intent", "locale"):
         if not isinstance(record.get(key, ""), str):
-            raise _BadRecord(f"key {key!r} is not a string")
+            raise streams.LineProblem(f"key {key!r} is not a string")
     try:
         parts = parse(annotated)
     except AnnotationError as error:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from arabic_tools.errors import InputError
 
@@ -41,8 +41,8 @@ BLOCK_SIZE = 1 << 20
 STDIO = "-"
 
 
-class _LineProblem(Exception):
-    """What is wrong with one line; the caller adds source and line number."""
+class LineProblem(Exception):
+    """What is wrong with one line; the caller adds source and line number (``InputError``)."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def _edit_tsv(body: str, field: int, transform: Transform) -> str:
     parts = body.split("\t")
     if field > len(parts):
         count = "1 field" if len(parts) == 1 else f"{len(parts)} fields"
-        raise _LineProblem(f"line has {count}, no field {field}")
+        raise LineProblem(f"line has {count}, no field {field}")
     parts[field - 1] = transform(parts[field - 1])
     return "\t".join(parts)
 
@@ -96,22 +96,35 @@ _DECODER = json.JSONDecoder()
 def _edit_json(body: str, key: str, transform: Transform) -> str:
     if not body.strip():
         return body  # blank lines pass through
-    try:
-        record = json.loads(body)
-    except json.JSONDecodeError as error:
-        raise _LineProblem(f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(record, dict):
-        raise _LineProblem("not a JSON object")
-    if key not in record:
-        raise _LineProblem(f"no key {key!r}")
-    value = record[key]
-    if not isinstance(value, str):
-        raise _LineProblem(f"key {key!r} is not a string")
+    _, value = json_record(body, key)
     new = transform(value)
     if new == value:
         return body
     start, end = _value_span(body, key)
     return body[:start] + json.dumps(new, ensure_ascii=False) + body[end:]
+
+
+def json_record(body: str, key: str) -> tuple[dict[str, Any], str]:
+    """Parse one JSON Lines record and return it with the string value of ``key``.
+
+    Raises ``LineProblem`` saying what is wrong: not JSON, not an object, no such key,
+    or a value that is not a string.
+
+    >>> json_record('{"utt": "a", "id": 1}', "utt")
+    ({'utt': 'a', 'id': 1}, 'a')
+    """
+    try:
+        record = json.loads(body)
+    except json.JSONDecodeError as error:
+        raise LineProblem(f"not valid JSON ({error.msg} at column {error.colno})") from None
+    if not isinstance(record, dict):
+        raise LineProblem("not a JSON object")
+    if key not in record:
+        raise LineProblem(f"no key {key!r}")
+    value = record[key]
+    if not isinstance(value, str):
+        raise LineProblem(f"key {key!r} is not a string")
+    return record, value
 
 
 def _value_span(body: str, key: str) -> tuple[int, int]:
@@ -163,7 +176,7 @@ def map_lines(lines: Iterable[str], mapper: Callable[[str], str], source: str = 
         body, ending = split_ending(line)
         try:
             yield mapper(body) + ending
-        except _LineProblem as problem:
+        except LineProblem as problem:
             raise InputError(source, lineno, str(problem)) from None
 
 
@@ -198,13 +211,13 @@ def process_block(mapper: LineMapper, source: str, first_line: int, block: bytes
         cr = line.endswith("\r")
         try:
             out.append(mapper(line[:-1] if cr else line))
-        except _LineProblem as problem:
+        except LineProblem as problem:
             raise InputError(source, first_line + offset, str(problem)) from None
         out.append("\r\n" if cr else "\n")
     if last:
         try:
             out.append(mapper(last))
-        except _LineProblem as problem:
+        except LineProblem as problem:
             raise InputError(source, first_line + len(lines), str(problem)) from None
     return "".join(out).encode("utf-8")
 
