@@ -222,6 +222,32 @@ def process_block(mapper: LineMapper, source: str, first_line: int, block: bytes
     return "".join(out).encode("utf-8")
 
 
+def decode_lines(stream: BinaryIO, source: str) -> Iterator[str]:
+    """The lines of a binary stream as text (endings kept), for commands that read whole records.
+
+    >>> import io
+    >>> list(decode_lines(io.BytesIO(b"a\\r\\nb"), "in.txt"))
+    ['a\\r\\n', 'b']
+    """
+    for lineno, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            column = len(raw[:error.start].decode("utf-8", "replace")) + 1
+            raise InputError(source, lineno, f"not valid UTF-8 (byte 0x{raw[error.start]:02X} at column {column})") from None
+
+
+def write_lines(stream: BinaryIO, lines: Iterable[str], batch: int = 2048) -> None:
+    """Write text lines (with their endings) as UTF-8, encoding them in batches."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= batch:
+            stream.write("".join(chunk).encode("utf-8"))
+            chunk.clear()
+    stream.write("".join(chunk).encode("utf-8"))
+
+
 def read_blocks(stream: BinaryIO, first_line: int = 1, block_size: int = BLOCK_SIZE) -> Iterator[tuple[int, bytes]]:
     """Yield ``(number of first line, bytes)`` blocks of whole lines from a binary stream."""
     while True:

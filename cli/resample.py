@@ -1,8 +1,7 @@
 import json
 import os
 import sys
-from collections.abc import Iterator
-from typing import Annotated, BinaryIO, Optional
+from typing import Annotated, Optional
 
 import typer
 import yaml
@@ -59,14 +58,14 @@ def resample(
         catalogues = _catalogues(values or [])
         invalid: list[InputError] = []
         with streams.open_input(input) as instream:
-            lines = _decoded(instream, input)
+            lines = streams.decode_lines(instream, input)
             utterances = resampling.read_utterances(lines, input, format=format, locale=locale,
                                                     skip_invalid=skip_invalid, invalid=invalid)
             plan = resampling.make_plan(utterances, total, max_per_template=max_per_template,
                                         catalogues=catalogues)
         plan.invalid = invalid
         with streams.open_output(output) as outstream:
-            _write(outstream, resampling.records(plan, seed, id_prefix))
+            streams.write_lines(outstream, resampling.records(plan, seed, id_prefix))
         if report is not None:
             with streams.open_output(report) as stream:
                 stream.write((json.dumps(resampling.report(plan), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
@@ -74,24 +73,6 @@ def resample(
             sys.stderr.write(resampling.report_table(plan))
         elif plan.shortfall():
             sys.stderr.write(f"arabic-tools: fewer than --total {total}: {plan.shortfall()}\n")
-
-
-def _decoded(stream: BinaryIO, source: str) -> Iterator[str]:
-    for lineno, raw in enumerate(stream, 1):
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InputError(source, lineno, f"not valid UTF-8 (byte 0x{raw[error.start]:02X})") from None
-
-
-def _write(stream: BinaryIO, lines: Iterator[str], batch: int = 2048) -> None:
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) >= batch:
-            stream.write("".join(chunk).encode("utf-8"))
-            chunk.clear()
-    stream.write("".join(chunk).encode("utf-8"))
 
 
 def _catalogues(specs: list[str]) -> dict[str, list[str]]:
@@ -112,7 +93,7 @@ def _catalogues(specs: list[str]) -> dict[str, list[str]]:
     catalogues: dict[str, list[str]] = {}
     for slot, path in files:
         with streams.open_input(path) as stream:
-            catalogues.setdefault(slot, []).extend(read_catalogue(_decoded(stream, path), path))
+            catalogues.setdefault(slot, []).extend(read_catalogue(streams.decode_lines(stream, path), path))
     return catalogues
 
 

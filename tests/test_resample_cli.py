@@ -114,7 +114,7 @@ def test_skip_invalid_continues_and_counts():
 def test_invalid_utf8_is_exit_1():
     result = invoke(["resample", "--format", "text", "-n", "5"], b"ok [a : b]\n\xd8\n")
     assert result.exit_code == 1
-    assert result.stderr == "arabic-tools: -:2: not valid UTF-8 (byte 0xD8)\n"
+    assert result.stderr == "arabic-tools: -:2: not valid UTF-8 (byte 0xD8 at column 1)\n"
 
 
 def test_bad_values_option_is_a_usage_error():
