@@ -151,7 +151,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
     if not languages:
         raise rules.error("latin", "needs at least one language besides 'common'")
     conditions = rules.get("reading_when", Mapping, {})
-    when = []
+    when: list[re.Pattern[str] | None] = []
     for language in languages:
         if language in conditions:
             pattern = rules.expect(f"reading_when.{language}", conditions[language], str)
@@ -512,9 +512,9 @@ def load_index(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[s
     index = build_index(read_catalogue(data, str(catalogue)), compiled)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".latinize-", delete=False) as stream:
-            pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(stream.name, path)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".latinize-", delete=False) as written:
+            pickle.dump(index, written, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written.name, path)
     except OSError as error:
         if must_write:
             raise CacheError(f"{path.parent}: cannot write the index cache ({error.strerror or error})") from None

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal, cast
 
 from arabic_tools import rulebook
 from arabic_tools.errors import OptionError
@@ -30,7 +30,7 @@ class Group:
     description: str
     default: bool | str
     maps: Mapping[bool | str, Mapping[str, str]]  # setting -> character map
-    unicode_form: str | None = None
+    unicode_form: Literal["NFC", "NFD"] | None = None
     collapse_spaces: bool = False
 
 
@@ -64,7 +64,7 @@ def compile_rules(rules: rulebook.RuleFile) -> NormalizeRules:
         if form is not None and form not in ("NFC", "NFD"):
             raise rules.error(f"{entry}.unicode_form", f"{form!r} must be NFC or NFD")
         collapse = rules.get(f"{entry}.collapse_spaces", bool, False)
-        groups[name] = Group(name, description, default, maps, form, collapse)
+        groups[name] = Group(name, description, default, maps, cast(Literal["NFC", "NFD"] | None, form), collapse)
     compiled = NormalizeRules(groups)
     # Every default configuration must chain without cycles or conflicts.
     _build(rules, compiled, ())
@@ -142,7 +142,7 @@ def _build(rules: rulebook.RuleFile, compiled: NormalizeRules,
         chosen[name] = value
     table: dict[str, str] = {}
     owner: dict[str, str] = {}
-    form = None
+    form: Literal["NFC", "NFD"] | None = None
     collapse = False
     for name, group in compiled.groups.items():
         setting = chosen[name]
@@ -177,7 +177,7 @@ class _Pipeline:
 
     _SPACES = re.compile(" {2,}")
 
-    def __init__(self, table: dict[str, str], form: str | None, collapse: bool) -> None:
+    def __init__(self, table: dict[str, str], form: Literal["NFC", "NFD"] | None, collapse: bool) -> None:
         self.table = table
         self.pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(table)) + "]") if table else None
         self.form = form

@@ -511,15 +511,15 @@ def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: 
     for name, values in (catalogues or {}).items():
         if name not in names:
             raise OptionError(f"--values {name}: no slot called {name!r} in the input")
-        for locale, slot in list(raw):
-            if slot == name:
-                raw[(locale, slot)].update(values)
+        for locale, slot_name in list(raw):
+            if slot_name == name:
+                raw[(locale, slot_name)].update(values)
     letters = inventory().letter_classes["arabic_letters"]
     article = next(c.form for c in clitics().proclitics if c.category == "article")
     first_words: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for key, values in raw.items():
-        for value, count in values.items():
-            first_words[key][value.split(" ", 1)[0]] += count
+    for pool_key, value_counts in raw.items():
+        for value, count in value_counts.items():
+            first_words[pool_key][value.split(" ", 1)[0]] += count
     splitter = _Splitter(rules, clitics(), frozenset(letters), article, raw, tokens, first_words)
 
     bare_values: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -544,9 +544,9 @@ def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: 
             by_key[key] = Template(len(by_key), item.locale, item.intent, text, tuple(literals), tuple(slots), item)
 
     for name, values in (catalogues or {}).items():
-        for locale, slot in list(bare_values):
-            if slot == name:
-                bare_values[(locale, slot)].update(values)
+        for locale, slot_name in list(bare_values):
+            if slot_name == name:
+                bare_values[(locale, slot_name)].update(values)
     pools = {key: tuple(sorted(values)) for key, values in bare_values.items()}
 
     templates = list(by_key.values())
@@ -554,12 +554,12 @@ def make_plan(utterances: Iterable[Utterance], total: int, *, max_per_template: 
     eligible: dict[tuple[str, str, str, str], tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
     for template in templates:
         for slot in template.slots:
-            key = (template.locale, slot.name, slot.kind, slot.proclitic)
-            if key not in eligible:
+            shared_key = (template.locale, slot.name, slot.kind, slot.proclitic)
+            if shared_key not in eligible:
                 pool = pools[(template.locale, slot.name)]
                 pairs = [(v, splitter.attach(slot.kind, slot.proclitic, v)) for v in pool]
                 usable = [(v, w) for v, w in pairs if w is not None]
-                eligible[key] = (tuple(v for v, _ in usable),
+                eligible[shared_key] = (tuple(v for v, _ in usable),
                                  tuple((w, annotate([Slot(slot.name, w)])) for _, w in usable))
         shared = [eligible[(template.locale, s.name, s.kind, s.proclitic)] for s in template.slots]
         template.pools = tuple(pool for pool, _ in shared)
@@ -748,7 +748,7 @@ def records(plan: Plan, seed: int = 0, id_prefix: str = "r") -> Iterator[str]:
     A record keeps the keys of its template's first source record, with a new ``id``,
     the generated ``utt`` and ``annot_utt``, and ``source_id`` and ``template`` added.
     """
-    encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    encode = json.encoder.encode_basestring
     layouts: dict[int, list[str]] = {}
     for number, item in enumerate(generate(plan, seed), 1):
         template = item.template
