@@ -79,9 +79,9 @@ def compile_clitics(rules: rulebook.RuleFile) -> Clitics:
     return Clitics(MappingProxyType(dict(categories)), lists["proclitics"], lists["enclitics"], MappingProxyType(joins))
 
 
-def clitics() -> Clitics:
-    """The clitics of the current rule file."""
-    return _compiled(rulebook.load("clitics"))
+def clitics(rules: rulebook.RuleFile | None = None) -> Clitics:
+    """The compiled clitics of ``rules``, by default the ``clitics`` file in use; cached."""
+    return _compiled(rulebook.load("clitics") if rules is None else rules)
 
 
 @functools.cache

@@ -164,7 +164,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
     for language in conditions:
         if language not in languages:
             raise rules.error(f"reading_when.{language}", "is not a language under 'latin'")
-    inventory = clitic_rules.compile_clitics(rulebook.load("clitics"))
+    inventory = clitic_rules.clitics()
     forms = {c.form for c in inventory.proclitics}
     proclitics = []
     for i, form in enumerate(rules.get("proclitics", tuple)):

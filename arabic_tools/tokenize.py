@@ -29,7 +29,7 @@ from types import MappingProxyType
 from typing import ClassVar, Protocol
 
 from arabic_tools import rulebook
-from arabic_tools.clitics import Clitic, Clitics, compile_clitics
+from arabic_tools.clitics import Clitic, Clitics, clitics
 from arabic_tools.errors import OptionError
 from arabic_tools.tokenize_statistics import StatisticalSplitter, Thresholds, zipf
 
@@ -174,12 +174,7 @@ def tokenize(text: str, **options: object) -> str:
 
 @functools.cache
 def _engine(rules: rulebook.RuleFile, clitic_rules: rulebook.RuleFile, options: Tokenizer) -> _Engine:
-    return _Engine(compile_rules(rules), _clitics(clitic_rules), options)
-
-
-@functools.cache
-def _clitics(rules: rulebook.RuleFile) -> Clitics:
-    return compile_clitics(rules)
+    return _Engine(compile_rules(rules), clitics(clitic_rules), options)
 
 
 def _char_class(chars: frozenset[str]) -> str:
