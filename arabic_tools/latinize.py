@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from arabic_tools import clitics as clitic_rules
-from arabic_tools import rulebook
+from arabic_tools import rulebook, streams
 from arabic_tools.chars import TATWEEL
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
@@ -356,11 +357,8 @@ def read_catalogue(data: bytes, source: str) -> list[Entry]:
     [Entry(latin='Ed Sheeran', type='artist', renderings=('اد شيران', 'إد شيرن')), Entry(latin='Daft Punk', type='', renderings=())]
     """
     entries = []
-    for lineno, raw in enumerate(data.split(b"\n"), start=1):
-        try:
-            line = raw.decode("utf-8").rstrip("\r")
-        except UnicodeDecodeError as error:
-            raise InputError(source, lineno, f"not valid UTF-8 ({error.reason} at byte {error.start})") from None
+    for lineno, line in enumerate(streams.decode_lines(io.BytesIO(data), source), start=1):
+        line = line.rstrip("\r\n")
         if lineno == 1:
             line = line.lstrip("\N{ZERO WIDTH NO-BREAK SPACE}")
         if not line.strip():
