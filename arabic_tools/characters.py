@@ -62,9 +62,9 @@ def compile_inventory(rules: rulebook.RuleFile) -> Inventory:
     return Inventory(MappingProxyType(diacritics), tuple(keep), letter_marks, MappingProxyType(classes))
 
 
-def inventory() -> Inventory:
-    """The inventory of the ``characters`` rule file on the current search path."""
-    return _compiled(rulebook.load("characters"))
+def inventory(rules: rulebook.RuleFile | None = None) -> Inventory:
+    """The compiled inventory of ``rules``, by default the ``characters`` file in use; cached."""
+    return _compiled(rulebook.load("characters") if rules is None else rules)
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from typing import ClassVar
 import numpy as np
 
 from arabic_tools import rulebook
-from arabic_tools.characters import Inventory, compile_inventory
+from arabic_tools.characters import inventory as compiled_inventory
 from arabic_tools.errors import OptionError
 
 # Below this length the regex path is faster than building numpy arrays.
@@ -67,19 +67,9 @@ def remove_diacritics(text: str, *, keep: Iterable[str] | None = None, remove_ta
     return DiacriticRemover(keep_set, remove_tatweel)(text)
 
 
-def diacritic_names() -> tuple[str, ...]:
-    """The diacritic names that ``keep`` accepts, from the rules."""
-    return tuple(_inventory(rulebook.load("characters")).diacritics)
-
-
-@functools.cache
-def _inventory(rules: rulebook.RuleFile) -> Inventory:
-    return compile_inventory(rules)
-
-
 @functools.cache
 def _compile(rules: rulebook.RuleFile, keep: frozenset[str] | None, remove_tatweel: bool) -> Callable[[str], str]:
-    inventory = _inventory(rules)
+    inventory = compiled_inventory(rules)
     keep = frozenset(inventory.keep_by_default) if keep is None else keep
     unknown = sorted(keep - set(inventory.diacritics))
     if unknown:
