@@ -55,7 +55,7 @@ FORMATS = ("text", "jsonl")
 INDEX_VERSION = 6
 VOWELS = frozenset("aiu")
 _DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
-MIN_SCORE = 0.85
+MIN_SCORE = 0.9
 WORD_COUNT_PENALTY = 0.04
 READING_PENALTY = 0.02
 MAX_SPAN_WORDS = 6
@@ -77,11 +77,19 @@ class Precision:
     free_below: float
     per_zipf: float
     never_at: float
+    frequent_word: float
+    ordinary_at: float
+    prior_weight: float
     short_skeleton: int
     short_score: float
     lexical: float
     function_word_at: float
     function_word_score: float
+    marked_letter: float
+    per_word: float
+    alone_never_at: float
+    alone_allowance: float
+    article: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,6 +98,8 @@ class LatinizeRules:
 
     arabic: Mapping[str, str]
     final: Mapping[str, str]
+    initial: tuple[tuple[str, str], ...]  # (letters, classes) at the start of a word, longest first
+    marked: Mapping[str, tuple[str, ...]]  # Arabic letter -> Latin spellings that license it
     joins: tuple[tuple[str, str], ...]
     silent: frozenset[str]
     languages: Mapping[str, tuple[re.Pattern[str], tuple[str, ...]]]
@@ -112,8 +122,8 @@ class LatinizeRules:
         return table
 
     @functools.cached_property
-    def prefixes(self) -> tuple[tuple[str, str], ...]:
-        """(written form, proclitic string) of every proclitic combination, longest first."""
+    def prefixes(self) -> tuple[tuple[str, bool], ...]:
+        """(written form, whether it ends in the article) of every proclitic combination, longest first."""
         return _proclitic_combinations(self.proclitics)
 
 
@@ -138,6 +148,18 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
 
     arabic = {char: sound(f"arabic.{char!r}", value) for char, value in rules.charmap("arabic").items()}
     final = {char: sound(f"final.{char!r}", value) for char, value in rules.charmap("final").items()}
+    initial = []
+    for letters, value in rules.get("initial", Mapping, {}).items():
+        if not letters or any(c not in arabic for c in letters):
+            raise rules.error(f"initial.{letters!r}", "must be letters listed under 'arabic'")
+        initial.append((letters, sound(f"initial.{letters!r}", value)))
+    initial.sort(key=lambda item: -len(item[0]))
+    marked = {}
+    for letter, spellings in rules.get("marked", Mapping, {}).items():
+        if letter not in arabic:
+            raise rules.error(f"marked.{letter!r}", "must be a letter listed under 'arabic'")
+        marked[letter] = tuple(rules.expect(f"marked.{letter!r}[{i}]", spelling, str)
+                               for i, spelling in enumerate(rules.expect(f"marked.{letter!r}", spellings, tuple)))
     silent = rules.charset("silent")
     joins = tuple((sound(f"joins.{seq}", seq), sound(f"joins.{seq}", out)) for seq, out in rules.get("joins", Mapping).items())
     groups = rules.get("latin", Mapping)
@@ -178,14 +200,22 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         free_below=float(rules.get("precision.free_below", (int, float))),
         per_zipf=float(rules.get("precision.per_zipf", (int, float))),
         never_at=float(rules.get("precision.never_at", (int, float))),
+        frequent_word=float(rules.get("precision.frequent_word", (int, float))),
+        ordinary_at=float(rules.get("precision.ordinary_at", (int, float))),
+        prior_weight=float(rules.get("precision.prior_weight", (int, float))),
         short_skeleton=int(rules.get("precision.short_skeleton", int)),
         short_score=float(rules.get("precision.short_score", (int, float))),
         lexical=float(rules.get("precision.lexical", (int, float))),
         function_word_at=float(rules.get("precision.function_word_at", (int, float))),
         function_word_score=float(rules.get("precision.function_word_score", (int, float))),
+        marked_letter=float(rules.get("precision.marked_letter", (int, float))),
+        per_word=float(rules.get("precision.per_word", (int, float))),
+        alone_never_at=float(rules.get("precision.alone_never_at", (int, float))),
+        alone_allowance=float(rules.get("precision.alone_allowance", (int, float))),
+        article=float(rules.get("precision.article", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
-    return LatinizeRules(arabic, final, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
+    return LatinizeRules(arabic, final, tuple(initial), marked, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
 
 
 def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
@@ -213,7 +243,7 @@ def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any)
     return compiled
 
 
-def _proclitic_combinations(forms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _proclitic_combinations(forms: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
     """Every way the allowed proclitics stack: conjunction, preposition, then article."""
     inventory = clitic_rules.clitics()
     category = {c.form: c.category for c in inventory.proclitics}
@@ -224,7 +254,7 @@ def _proclitic_combinations(forms: tuple[str, ...]) -> tuple[tuple[str, str], ..
             for article in ["", *slots[2]]:
                 stack = conjunction + preposition
                 if stack + article:
-                    combinations.add((inventory.attach(stack, article) if article else stack, stack + article))
+                    combinations.add((inventory.attach(stack, article) if article else stack, bool(article)))
     return tuple(sorted(combinations, key=lambda c: (-len(c[0]), c[0])))
 
 
@@ -300,7 +330,7 @@ def arabic_key(text: str, compiled: LatinizeRules | None = None) -> str:
     """The sound-class string of Arabic-script text (spaces ignored).
 
     >>> arabic_key("إد شيران")
-    'aDCiRaN'
+    'iDCiRaN'
     >>> arabic_key("بورنه")
     'BuRNa'
     """
@@ -311,9 +341,15 @@ def arabic_key(text: str, compiled: LatinizeRules | None = None) -> str:
 @functools.lru_cache(maxsize=1 << 16)
 def _arabic_word_key(word: str, compiled: LatinizeRules) -> str:
     letters = word.translate({ord(c): None for c in compiled.silent})
+    tail = ""
     if len(letters) > 1 and letters[-1] in compiled.final:
-        return _tidy(letters[:-1].translate(compiled.letter_table) + compiled.final[letters[-1]], compiled.joins)
-    return _tidy(letters.translate(compiled.letter_table), compiled.joins)
+        letters, tail = letters[:-1], compiled.final[letters[-1]]
+    head = ""
+    for sequence, classes in compiled.initial:
+        if letters.startswith(sequence) and len(letters) + len(tail) > len(sequence):
+            head, letters = classes, letters[len(sequence):]
+            break
+    return _tidy(head + letters.translate(compiled.letter_table) + tail, compiled.joins)
 
 
 def skeleton(key: str) -> str:
@@ -576,7 +612,7 @@ class _Matcher:
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
 
-    def _ranked(self, key: str, words: int, width: int, floor: float) -> tuple[tuple[float, int], ...]:
+    def _ranked(self, key: str, words: int, width: int, floor: float, marks: str = "") -> tuple[tuple[float, int], ...]:
         """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words) scoring ``floor`` or more.
 
         The score is the mean Indel similarity of the class strings and of their
@@ -623,7 +659,13 @@ class _Matcher:
         keep = min(len(scores), 4 * (width + TIE_WINDOW))
         if keep < len(scores):
             top = np.argpartition(-scores, keep - 1)[:keep]
-            scores, numbers = scores[top], numbers[top]
+            scores, numbers, variants = scores[top], numbers[top], variants[top]
+        if marks:
+            # Arabic letters for sounds English and French lack cost a little unless the
+            # entry's spelling has a letter group they render (q for QAF, kh for KHAH).
+            scores = scores - np.asarray([0.0 if known else self.unlicensed(marks, number) for known, number in
+                                          zip(index.variant_known[variants].tolist(), numbers.tolist())],
+                                         dtype=np.float32)
         order = np.lexsort((numbers, -scores))
         best: dict[int, float] = {}
         for position in order.tolist():
@@ -639,6 +681,14 @@ class _Matcher:
         near.sort(key=lambda item: (-item[0], item[1]))
         return tuple((min(score, 1.0), number) for score, number in near[:width])
 
+    @functools.lru_cache(maxsize=1 << 18)  # noqa: B019 (one matcher per index and process)
+    def unlicensed(self, marks: str, number: int) -> float:
+        """The cost of the marked letters ``marks`` that entry ``number``'s spelling does not license."""
+        spelling = self.index.entries[number].lower()
+        licensed = self.rules.marked
+        return self.rules.precision.marked_letter * sum(
+            not any(group in spelling for group in licensed[mark]) for mark in marks)
+
     @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
     def prior(self, number: int) -> float:
         """How common the entry is as English or French text (wordfreq Zipf, 0-8)."""
@@ -647,31 +697,51 @@ class _Matcher:
         text = self.index.entries[number]
         return max(zipf_frequency(text, "en"), zipf_frequency(text, "fr"))
 
-    def needed(self, words: Sequence[str], min_score: float) -> float:
-        """The score a span must reach; above 1 means never."""
+    def needed(self, words: Sequence[str], min_score: float, alone: bool = False,
+               prior: float | None = None) -> float:
+        """The score a span must reach to be replaced by an entry of frequency ``prior``.
+
+        Above 1 means never. Without ``prior``, the least any entry could need.
+
+        What counts is how much more frequent the span is as Arabic text than the entry
+        is as English or French text (Zipf units, ``prior_weight`` per unit of the
+        entry's): a popular name is frequent in both (تايلور Taylor), an Arabic word
+        that happens to sound like an entry only in Arabic (اغاني "songs", Adjani).
+
+        ``alone``: the span is a line of one word. With no sentence around it a word is
+        more often a name (a list of names, a slot value), so its frequency as Arabic
+        counts for less.
+        """
         precision = self.rules.precision
-        zipfs = [self.word_frequency(words[0])] if len(words) == 1 else [_zipf(w) for w in words]
-        if len(zipfs) == 1:
-            if zipfs[0] >= precision.never_at:
+        least = min_score
+        if len(words) == 1:
+            frequency = self.word_frequency(words[0])
+            if frequency >= precision.ordinary_at:
                 return 2.0
-            frequency = zipfs[0]
         else:
             # Several words that each fit part of one entry are much stronger evidence
-            # than one: the rarest word counts, less one Zipf unit per further word. A
-            # span with a function word (هل، ما، كل) must match almost exactly: it is
-            # rarely part of a name, but it can be (لا in La Vie en rose).
-            frequency = min(zipfs) - (len(zipfs) - 1)
+            # than one: the rarest word counts, less ``per_word`` Zipf units per further
+            # word. A span with a function word (هل، ما، كل) must match almost exactly:
+            # it is rarely part of a name, but it can be (لا in La Vie en rose).
+            zipfs = [_zipf(w) for w in words]
+            frequency = min(zipfs) - precision.per_word * (len(zipfs) - 1)
             if max(zipfs) >= precision.function_word_at:
-                return max(precision.function_word_score,
-                           min_score + precision.per_zipf * max(0.0, frequency - precision.free_below))
-        return min_score + precision.per_zipf * max(0.0, frequency - precision.free_below)
-
+                least = max(least, precision.function_word_score)
+        if prior is None:
+            return least
+        frequency -= precision.prior_weight * prior
+        if len(words) == 1 and frequency >= (precision.alone_never_at if alone else precision.never_at):
+            return 2.0
+        margin = precision.per_zipf * max(0.0, frequency - precision.free_below)
+        if alone:
+            margin = max(0.0, margin - precision.alone_allowance)
+        return max(least, min_score + margin)
 
     @functools.lru_cache(maxsize=1 << 17)  # noqa: B019 (one matcher per index and process)
     def word_frequency(self, word: str) -> float:
         """A one-word span's Zipf frequency, or its stem's when that is a frequent word.
 
-        A frequent word (Zipf ``never_at`` or more) with a pronoun suffix is an ordinary
+        A frequent word (Zipf ``frequent_word`` or more) with a pronoun suffix is an ordinary
         word however rare the whole form is (is'al-hu "ask him" is not Assala); a rarer
         stem is no evidence (Stromae is written stromy, not strom + -i "my").
         """
@@ -679,7 +749,7 @@ class _Matcher:
         for enclitic in self.enclitics:
             if word.endswith(enclitic) and len(word) - len(enclitic) >= 2:
                 stem = _zipf(word[:-len(enclitic)])
-                if stem >= self.rules.precision.never_at:
+                if stem >= self.rules.precision.frequent_word:
                     frequency = max(frequency, stem)
         return frequency
 
@@ -735,18 +805,19 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             if last > first and text[words[last - 1][1]:words[last][0]].strip():
                 break  # something other than spaces between the words
             span_words = [w for _, _, w in words[first:last + 1]]
-            needed = matcher.needed(span_words, min_score)
+            alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
+            needed = matcher.needed(span_words, min_score, alone)
             if needed > 1.0:
                 continue
             rest = keys[first + 1:last + 1]
-            options = [("", span_words[0])]
+            options = [("", False, span_words[0])]
             # In a one-word span, a proclitic is split off only when what remains is not
             # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
             # Mia"); in longer spans the other words are the evidence.
-            options += [(written, span_words[0][len(written):]) for written, _ in compiled.prefixes
+            options += [(written, article, span_words[0][len(written):]) for written, article in compiled.prefixes
                         if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2
-                        and (last > first or _zipf(span_words[0][len(written):]) < compiled.precision.never_at)]
-            for written, head in options:
+                        and (last > first or _zipf(span_words[0][len(written):]) < compiled.precision.frequent_word)]
+            for written, article, head in options:
                 key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
                 if not skel:
@@ -757,16 +828,25 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                             compiled.precision.short_skeleton else 0.0) + (0.02 if written else 0.0)
                 if candidates:
                     floor -= CANDIDATE_MARGIN
-                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3))
+                marks = "".join(c for word in (head, *span_words[1:]) for c in word if c in compiled.marked)
+                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), marks)
                 if not ranked:
                     continue
                 score, number = ranked[0]
                 reported = score
                 if written:
                     score -= 0.02  # the reading without a proclitic wins a tie
+                if article:
+                    score -= compiled.precision.article  # foreign names rarely take the article
                 if len(skel) <= compiled.precision.short_skeleton and score < compiled.precision.short_score:
                     continue
-                if score < needed:
+                if score < matcher.needed(span_words, min_score, alone, matcher.prior(number)):
+                    continue
+                # An entry written in lower case is an ordinary English or French word.
+                # Arabic borrows such words (إيميل email, تاكسي taxi) and uses them as
+                # nouns, with the article: a borrowed word alone, outside a line of its
+                # own, or with the article, is Arabic text and stays.
+                if (article or last == first) and index.entries[number] == index.entries[number].lower():
                     continue
                 if lexicons and score < needed + \
                         compiled.precision.lexical * _ordinary_share(span_words, lexicons):

@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from arabic_tools.latinize import Latinizer  # noqa: E402
+from arabic_tools.latinize import MIN_SCORE, Latinizer  # noqa: E402
 
 # MASSIVE slot types that carry a name (of a person, work, product, organisation or
 # place); an utterance with none of them is fair game for the false-positive count.
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only this many names (quick runs)")
     parser.add_argument("--no-lexicon", action="store_true",
                         help="without the camel-tools databases of the data folder (word statistics only)")
-    parser.add_argument("--min-score", type=float, default=0.85)
+    parser.add_argument("--min-score", type=float, default=MIN_SCORE)
     parser.add_argument("--write", action="store_true", help="write benchmarks/results/latinize-accuracy.md")
     args = parser.parse_args()
     lexicons = () if args.no_lexicon else tuple(

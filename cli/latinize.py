@@ -18,7 +18,7 @@ CacheDir = Annotated[Optional[Path], typer.Option(
 def latinize(
     catalogue: Catalogue,
     min_score: Annotated[float, typer.Option(
-        "--min-score", help="Least similarity (0-1) a span needs; frequent Arabic words need more.")] = 0.85,
+        "--min-score", help="Least similarity (0-1) a span needs; frequent Arabic words need more.")] = 0.9,
     output_format: Annotated[str, typer.Option(
         "--format", help="text, or jsonl: per line the input, the output and each match.")] = "text",
     candidates: Annotated[int, typer.Option(

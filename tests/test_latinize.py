@@ -50,6 +50,8 @@ def latinizer() -> Latinizer:
 
 @pytest.mark.parametrize("case", _cases())
 def test_case(case: dict, latinizer: Latinizer) -> None:
+    if "min_score" in case:
+        latinizer = Latinizer(latinizer.catalogue, min_score=case["min_score"])
     assert latinizer(case["input"]) == case["expected"]
 
 
