@@ -52,7 +52,7 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 VOWELS = frozenset("aiu")
 _DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
 MIN_SCORE = 0.9
@@ -62,6 +62,12 @@ MAX_SPAN_WORDS = 6
 CANDIDATE_MARGIN = 0.15
 PRIOR_WEIGHT = 0.002
 TIE_WINDOW = 8
+NEAR_TIE = 0.01  # entries this close to the best one are ranked by prior() too
+# A prior() bonus is PRIOR_WEIGHT times a Zipf frequency, and a frequency of at most 1
+# is a Zipf value of at most 9.
+MAX_ZIPF = 9.0
+FLOOR_SLACK = 0.001  # find_matches rounds floors to three decimals
+BOUND_MARGIN = 1e-6  # float32 rounding of scores, far below any score step
 
 
 class CacheError(ArabicToolsError):
@@ -416,9 +422,13 @@ class Index:
     """Catalogue entries, their keys, and the deletion index over their skeletons.
 
     The index is compressed-sparse-row: ``slots`` maps a skeleton (or a skeleton with
-    one class deleted) to a slot, and ``members[offsets[slot]:offsets[slot + 1]]`` are
-    the variants (readings of entries) filed under it. Numpy arrays keep it compact,
-    quick to pickle and quick to score.
+    one class deleted) to a slot, and the variants (readings of entries) filed under it
+    are ``members[offsets[2 * slot]:offsets[2 * slot + 2]]`` in two groups: group 0
+    (up to ``offsets[2 * slot + 1]``) holds the variants whose skeleton is the slot's
+    string, group 1 those whose skeleton is one class longer. A group's members share
+    a skeleton length, so a query can bound their scores, and skip the group, before
+    reading them (``_Matcher._promising``). Numpy arrays keep it compact, quick to
+    pickle and quick to score.
     """
 
     entries: list[str]
@@ -431,9 +441,12 @@ class Index:
     variant_penalty: Any         # subtracted from the variant's score (float32 array)
     variant_length: Any          # length of the variant's key (int16 array)
     variant_skeleton_length: Any  # length of the variant's skeleton (int16 array)
+    variant_skeleton_slot: Any   # slot of the variant's skeleton (int32 array)
+    variant_vowels: Any          # variant -> count of each vowel class, sorted (int16 array, variants x vowels)
     slots: dict[str, int]
-    offsets: Any                 # int64 array, one longer than the number of slots
+    offsets: Any                 # int64 array, two per slot (its groups) and one more
     members: Any                 # int32 array of variants
+    longest: Any                 # group -> length of its longest key (int16 array)
     max_words: int
 
     def candidates(self, key: str) -> Any:
@@ -444,7 +457,9 @@ class Index:
         for neighbour in _neighbours(skeleton(key)):
             slot = self.slots.get(neighbour)
             if slot is not None:
-                parts.append(self.members[self.offsets[slot]:self.offsets[slot + 1]])
+                # Each group is sorted; the two of a slot together are not.
+                parts += [self.members[self.offsets[group]:self.offsets[group + 1]]
+                          for group in (2 * slot, 2 * slot + 1) if self.offsets[group] < self.offsets[group + 1]]
         if not parts:
             return self.members[:0]
         return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
@@ -464,7 +479,7 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     variant_known: list[bool] = []
     variant_penalty: list[float] = []
     slots: dict[str, int] = {}
-    filed_slot: list[int] = []
+    filed_group: list[int] = []
     filed_variant: list[int] = []
     for number, entry in enumerate(entries):
         latin.append(entry.latin)
@@ -485,18 +500,23 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
             variant_known.append(known)
             variant_penalty.append(penalty)
             for neighbour in _neighbours(skel):
-                filed_slot.append(slots.setdefault(neighbour, len(slots)))
+                filed_group.append(2 * slots.setdefault(neighbour, len(slots)) + (neighbour != skel))
                 filed_variant.append(variant)
-    slot_array = np.asarray(filed_slot, dtype=np.int64)
-    order = np.argsort(slot_array, kind="stable")
-    offsets = np.zeros(len(slots) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(slot_array, minlength=len(slots)), out=offsets[1:])
+    group_array = np.asarray(filed_group, dtype=np.int64)
+    order = np.argsort(group_array, kind="stable")
+    offsets = np.zeros(2 * len(slots) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group_array, minlength=2 * len(slots)), out=offsets[1:])
+    lengths = np.asarray([len(k) for k in variant_key], dtype=np.int16)
+    longest = np.zeros(2 * len(slots), dtype=np.int16)
+    np.maximum.at(longest, group_array, lengths[filed_variant])
+    vowels = sorted(VOWELS)
     return Index(latin, types, np.asarray(words, dtype=np.int16), np.asarray(variant_entry, dtype=np.int32),
                  variant_key, variant_skeleton, np.asarray(variant_known, dtype=bool),
-                 np.asarray(variant_penalty, dtype=np.float32),
-                 np.asarray([len(k) for k in variant_key], dtype=np.int16),
-                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16), slots, offsets,
-                 np.asarray(filed_variant, dtype=np.int32)[order], max(words, default=1))
+                 np.asarray(variant_penalty, dtype=np.float32), lengths,
+                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16),
+                 np.asarray([slots[k] for k in variant_skeleton], dtype=np.int32),
+                 np.asarray([[k.count(v) for v in vowels] for k in variant_key], dtype=np.int16).reshape(-1, len(vowels)),
+                 slots, offsets, np.asarray(filed_variant, dtype=np.int32)[order], longest, max(words, default=1))
 
 
 def default_cache_dir() -> Path:
@@ -611,6 +631,8 @@ class _Matcher:
         self.enclitics = tuple(c.form for c in clitic_rules.clitics().enclitics if c.category == "pronoun")
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
+        # The group bounds of _promising allow for a penalty below 0 (a bonus).
+        self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
     def _ranked(self, key: str, words: int, width: int, floor: float, marks: str = "") -> tuple[tuple[float, int], ...]:
         """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words) scoring ``floor`` or more.
@@ -621,14 +643,35 @@ class _Matcher:
         rule), and less a little for a second (French) reading. Near ties go to the
         entry that is more frequent as English or French text (Julia before Golias),
         then to the entry listed first.
+
+        When no entry can reach ``floor`` (less ``FLOOR_SLACK``), even with the largest
+        frequency bonus, the answer is empty: find_matches would discard it anyway.
         """
         import numpy as np
-        from rapidfuzz import process
+
+        promising = self._promising(key, words, floor)
+        if not len(promising):
+            return ()
+        if width == 1:
+            # Every variant left out of ``promising`` scores more than a near tie below
+            # the best one whenever the best can reach ``floor``: it cannot be the
+            # answer, nor change it. That holds while all the near ties are among the
+            # variants _best keeps; with more, which ones it keeps depends on the order
+            # of all the variants, so they are all scored.
+            scores, numbers = self._scores(key, words, promising, marks)
+            top = float(scores.max())
+            if top + PRIOR_WEIGHT * MAX_ZIPF < floor - FLOOR_SLACK:
+                return ()
+            if np.count_nonzero(scores >= top - NEAR_TIE - BOUND_MARGIN) <= 4 * (width + TIE_WINDOW):
+                return self._best(scores, numbers, width)
+        variants = self._compared(key, words, floor, self.index.candidates(key))
+        return self._best(*self._scores(key, words, variants, marks), width)
+
+    def _compared(self, key: str, words: int, floor: float, variants: Any) -> Any:
+        """The ``variants`` whose lengths leave them a chance to reach ``floor``, and known renderings."""
+        import numpy as np
 
         index = self.index
-        variants = index.candidates(key)
-        if not len(variants):
-            return ()
         # Before any string is compared: the lengths of two strings bound their Indel
         # similarity (1 - |a - b| / (a + b)), so candidates whose bound, less their
         # penalties, stays under ``floor`` are dropped with a few array operations.
@@ -641,9 +684,65 @@ class _Matcher:
         bound = 1.0 - 0.5 * np.abs(lengths - key_length) / (lengths + key_length) \
             - 0.5 * np.abs(skeleton_lengths - skeleton_length) / (skeleton_lengths + skeleton_length) \
             - index.variant_penalty[variants] - WORD_COUNT_PENALTY * word_gap
-        variants = variants[((bound >= floor) & (word_gap <= 1)) | index.variant_known[variants]]
-        if not len(variants):
-            return ()
+        return variants[((bound >= floor) & (word_gap <= 1)) | index.variant_known[variants]]
+
+    def _promising(self, key: str, words: int, floor: float) -> Any:
+        """The compared variants (``_compared``) whose score may come within a near tie of ``floor``.
+
+        That is, within ``FLOOR_SLACK``, the largest frequency bonus and ``NEAR_TIE``. The
+        score bound is the one of ``_compared`` made tighter by two facts about Indel
+        distance: two different skeletons of one length are at least 2 apart, and
+        since vowels pair only with vowels, two keys are at least as far apart as their
+        skeletons plus the vowels of each class one has more of than the other. A group
+        of the index is skipped unread when its skeleton length and longest key bound
+        the scores of all its members below that.
+        """
+        import numpy as np
+
+        index = self.index
+        lowest = floor - FLOOR_SLACK - PRIOR_WEIGHT * MAX_ZIPF - NEAR_TIE - BOUND_MARGIN
+        skel = skeleton(key)
+        key_length, skeleton_length = len(key), len(skel)
+        parts = []
+        for neighbour in _neighbours(skel):
+            slot = index.slots.get(neighbour)
+            if slot is None:
+                continue
+            for group in (2 * slot, 2 * slot + 1):
+                start, end = index.offsets[group], index.offsets[group + 1]
+                if start == end:
+                    continue
+                group_skeleton_length = len(neighbour) + group % 2
+                # A variant with the span's own skeleton is in group 0 of the span's own
+                # slot (distance 0); where else it is filed, its bound is that one.
+                if group_skeleton_length != skeleton_length:
+                    distance = abs(group_skeleton_length - skeleton_length)
+                else:
+                    distance = 0 if neighbour == skel else 2
+                bound = 1.0 - 0.5 * distance / (key_length + int(index.longest[group])) \
+                    - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
+                if bound >= lowest:
+                    parts.append(index.members[start:end])
+        if not parts:
+            return index.members[:0]
+        variants = self._compared(key, words, floor, np.concatenate(parts))
+        skeleton_lengths = index.variant_skeleton_length[variants]
+        distances = np.where(skeleton_lengths == skeleton_length,
+                             np.where(index.variant_skeleton_slot[variants] == index.slots.get(skel, -1), 0, 2),
+                             np.abs(skeleton_lengths - skeleton_length))
+        vowel_gap = np.abs(index.variant_vowels[variants] - [key.count(v) for v in sorted(VOWELS)]).sum(axis=1)
+        lengths = index.variant_length[variants]
+        bounds = 1.0 - 0.5 * (distances + vowel_gap) / (lengths + key_length) \
+            - 0.5 * distances / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
+            - WORD_COUNT_PENALTY * np.abs(index.words[index.variant_entry[variants]] - words)
+        return np.unique(variants[(bounds >= lowest) | index.variant_known[variants]])
+
+    def _scores(self, key: str, words: int, variants: Any, marks: str = "") -> tuple[Any, Any]:
+        """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
+        import numpy as np
+        from rapidfuzz import process
+
+        index = self.index
         listed = variants.tolist()
         keys = [index.variant_key[v] for v in listed]
         skeletons = [index.variant_skeleton[v] for v in listed]
@@ -652,20 +751,25 @@ class _Matcher:
         numbers = index.variant_entry[variants]
         scores -= index.variant_penalty[variants]
         scores -= WORD_COUNT_PENALTY * np.abs(index.words[numbers] - words)
+        if marks:
+            # Arabic letters for sounds English and French lack cost a little unless the
+            # entry's spelling has a letter group they render (q for QAF, kh for KHAH).
+            scores -= np.asarray([0.0 if known else self.unlicensed(marks, number) for known, number in
+                                  zip(index.variant_known[variants].tolist(), numbers.tolist())], dtype=np.float32)
         known = np.flatnonzero(index.variant_known[variants])
         for position in known.tolist():
             if keys[position] == key:
                 scores[position] = 1.0
+        return scores, numbers
+
+    def _best(self, scores: Any, numbers: Any, width: int) -> tuple[tuple[float, int], ...]:
+        """The best ``width`` entries by score, near ties broken by ``prior``."""
+        import numpy as np
+
         keep = min(len(scores), 4 * (width + TIE_WINDOW))
         if keep < len(scores):
             top = np.argpartition(-scores, keep - 1)[:keep]
-            scores, numbers, variants = scores[top], numbers[top], variants[top]
-        if marks:
-            # Arabic letters for sounds English and French lack cost a little unless the
-            # entry's spelling has a letter group they render (q for QAF, kh for KHAH).
-            scores = scores - np.asarray([0.0 if known else self.unlicensed(marks, number) for known, number in
-                                          zip(index.variant_known[variants].tolist(), numbers.tolist())],
-                                         dtype=np.float32)
+            scores, numbers = scores[top], numbers[top]
         order = np.lexsort((numbers, -scores))
         best: dict[int, float] = {}
         for position in order.tolist():
@@ -676,7 +780,7 @@ class _Matcher:
                     break
         ranked = list(best.items())
         top_score = ranked[0][1]
-        near = [(score + PRIOR_WEIGHT * self.prior(number) if top_score - score < 0.01 else score, number)
+        near = [(score + PRIOR_WEIGHT * self.prior(number) if top_score - score < NEAR_TIE else score, number)
                 for number, score in ranked]
         near.sort(key=lambda item: (-item[0], item[1]))
         return tuple((min(score, 1.0), number) for score, number in near[:width])

@@ -2,6 +2,8 @@
 
 import json
 import pickle
+import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from typer.testing import CliRunner
 
 from arabic_tools.errors import InputError, OptionError, RuleError
 from arabic_tools.latinize import (
+    Entry,
     Latinizer,
     arabic_key,
     build_index,
@@ -133,6 +136,47 @@ def test_transform_pickles_small(latinizer: Latinizer) -> None:
     data = pickle.dumps(latinizer)
     assert len(data) < 500
     assert pickle.loads(data)("ابغى اسمع سيلين ديون") == "ابغى اسمع Céline Dion"
+
+
+
+def test_ranking_skips_only_candidates_that_cannot_matter() -> None:
+    """_ranked scores the promising candidates only; scoring every one gives the same answer.
+
+    The answer may be empty instead when no entry reaches the floor (find_matches drops
+    those). The queries are catalogue keys with one class deleted, inserted or changed,
+    against frequent English words (large frequency bonuses) and copies with the same
+    key (more near ties than the ranking keeps); known renderings score 1.
+    """
+    from wordfreq import top_n_list
+
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    entries = read_catalogue(CATALOGUE.read_bytes(), str(CATALOGUE))
+    entries += [Entry(word) for word in top_n_list("en", 400)]
+    entries += [Entry(f"{e.latin}{'!' * n}", e.type) for e in entries[:3] for n in range(1, 40)]
+    index = build_index(entries)
+    matcher = latinize_module._Matcher(index, latinize_module.rules())
+    rng = random.Random(1)
+    queries = set()
+    for latin in [e.latin for e in entries[:440:2]]:
+        key = latin_keys(latin)[0]
+        position = rng.randrange(len(key))
+        queries |= {key, key[:position] + key[position + 1:], key[:position] + rng.choice("aiuBTDSKLMNR") + key[position:],
+                    key[:position] + rng.choice("BTDSKLMNR") + key[position + 1:]}
+    compared = 0
+    for key in sorted(queries):
+        if not skeleton(key):
+            continue
+        words = rng.choice((1, 1, 2))
+        for floor in sorted(rng.sample(range(600, 1001), 12)):
+            floor /= 1000
+            for width in (1, 3):
+                variants = matcher._compared(key, words, floor, index.candidates(key))
+                expected = matcher._best(*matcher._scores(key, words, variants), width) if len(variants) else ()
+                answer = matcher._ranked(key, words, width, floor)
+                if answer != expected:
+                    assert not answer and expected[0][0] < floor - latinize_module.FLOOR_SLACK, (key, floor)
+                compared += bool(answer)
+    assert compared > 1000
 
 
 @pytest.mark.parametrize("options", [{"min_score": 1.5}, {"output_format": "xml"}, {"candidates": -1}])
