@@ -254,17 +254,26 @@ _REPEATS = re.compile(r"(.)\1+")
 def _tidy(key: str, joins: tuple[tuple[str, str], ...]) -> str:
     for sequence, result in joins:
         key = key.replace(sequence, result)
-    return _REPEATS.sub(r"\1", key)
+    return _REPEATS.sub(_first_letter, key)
+
+
+def _first_letter(repeat: re.Match[str]) -> str:
+    return repeat[1]  # a function: quicker than the template r"\1" in CPython 3.11
 
 
 def _concat(parts: Sequence[str], joins: tuple[tuple[str, str], ...]) -> str:
     """Join tidy word keys into one tidy key; only a word boundary can need tidying."""
     key = "".join(parts)
+    starts = _join_starts(joins)
     for before, after in zip(parts, parts[1:]):
-        if before and after and (before[-1] == after[0] or any(
-                before[-1] + after[0] == sequence[:2] for sequence, _ in joins)):
+        if before and after and (before[-1] == after[0] or before[-1] + after[0] in starts):
             return _tidy(key, joins)
     return key
+
+
+@functools.cache
+def _join_starts(joins: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(sequence[:2] for sequence, _ in joins)
 
 
 def latin_keys(text: str, compiled: LatinizeRules | None = None) -> tuple[str, ...]:
@@ -848,9 +857,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             # In a one-word span, a proclitic is split off only when what remains is not
             # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
             # Mia"); in longer spans the other words are the evidence.
-            options += [(written, span_words[0][len(written):]) for written, _ in compiled.prefixes
-                        if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2
-                        and (last > first or _zipf(span_words[0][len(written):]) < compiled.precision.never_at)]
+            options += [(written, head) for written, head in _proclitic_splits(span_words[0], compiled)
+                        if last > first or _zipf(head) < compiled.precision.never_at]
             for written, head in options:
                 key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
@@ -887,6 +895,13 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         if all(match.end <= other.start or match.start >= other.end for other in chosen):
             chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _proclitic_splits(word: str, compiled: LatinizeRules) -> tuple[tuple[str, str], ...]:
+    """(written proclitic, rest) for each proclitic ``word`` starts with that leaves two letters or more."""
+    return tuple((written, word[len(written):]) for written, _ in compiled.prefixes
+                 if word.startswith(written) and len(word) - len(written) >= 2)
 
 
 def apply_matches(text: str, matches: Sequence[Match], join: str = TATWEEL) -> str:
