@@ -604,6 +604,7 @@ class _Matcher:
         self.enclitics = tuple(c.form for c in clitic_rules.clitics().enclitics if c.category == "pronoun")
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
+        self.variant_words = index.words[index.variant_entry]
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -698,7 +699,7 @@ class _Matcher:
                     parts.append(index.members[start:end])
         if not parts:
             return index.members[:0]
-        variants = self._compared(key, words, floor, np.concatenate(parts))
+        variants = np.concatenate(parts)
         skeleton_lengths = index.variant_skeleton_length[variants]
         distances = np.where(skeleton_lengths == skeleton_length,
                              np.where(index.variant_skeleton_slot[variants] == index.slots.get(skel, -1), 0, 2),
@@ -707,8 +708,10 @@ class _Matcher:
         lengths = index.variant_length[variants]
         bounds = 1.0 - 0.5 * (distances + vowel_gap) / (lengths + key_length) \
             - 0.5 * distances / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
-            - WORD_COUNT_PENALTY * np.abs(index.words[index.variant_entry[variants]] - words)
-        return np.unique(variants[(bounds >= lowest) | index.variant_known[variants]])
+            - WORD_COUNT_PENALTY * np.abs(self.variant_words[variants] - words)
+        # Few variants pass, if any: the length filter of _compared runs on those alone.
+        variants = variants[(bounds >= lowest) | index.variant_known[variants]]
+        return np.unique(self._compared(key, words, floor, variants)) if len(variants) else variants
 
     def _scores(self, key: str, words: int, variants: Any) -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
