@@ -604,6 +604,12 @@ class _Matcher:
         self.enclitics = tuple(c.form for c in clitic_rules.clitics().enclitics if c.category == "pronoun")
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
+        # Load wordfreq's lists with the index, not on the first line that needs them
+        # (half a second): _zipf reads the Arabic one, prior() the English and French.
+        from wordfreq import zipf_frequency
+
+        for language in ("ar", "en", "fr"):
+            zipf_frequency("a", language)
         self.variant_words = index.words[index.variant_entry]
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
