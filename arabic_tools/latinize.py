@@ -35,12 +35,13 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
 import pickle
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -596,6 +597,7 @@ class _Matcher:
     """Scores spans against one index; memoizes span keys, which repeat across lines."""
 
     def __init__(self, index: Index, compiled: LatinizeRules) -> None:
+        import numpy as np
         from rapidfuzz.distance import Indel
 
         self.index = index
@@ -610,7 +612,12 @@ class _Matcher:
 
         for language in ("ar", "en", "fr"):
             zipf_frequency("a", language)
-        self.variant_words = index.words[index.variant_entry]
+        # For _promising: each variant's integer columns in one row, and the group
+        # offsets as a memoryview, whose items are plain ints (quicker than numpy's).
+        self.profile = np.column_stack([index.variant_skeleton_length, index.variant_length,
+                                        index.words[index.variant_entry], index.variant_vowels]).astype(np.int16)
+        self.group_offsets = memoryview(index.offsets)
+        self.group_longest = memoryview(index.longest)
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -675,7 +682,8 @@ class _Matcher:
         since vowels pair only with vowels, two keys are at least as far apart as their
         skeletons plus the vowels of each class one has more of than the other. A group
         of the index is skipped unread when its skeleton length and longest key bound
-        the scores of all its members below that.
+        the scores of all its members below that, and the deletions of the span's
+        skeleton are not looked up when no group they can lead to could pass.
         """
         import numpy as np
 
@@ -683,13 +691,29 @@ class _Matcher:
         lowest = floor - FLOOR_SLACK - PRIOR_WEIGHT * MAX_ZIPF - NEAR_TIE - BOUND_MARGIN
         skel = skeleton(key)
         key_length, skeleton_length = len(key), len(skel)
+        vowels = key_length - skeleton_length
+
+        def group_bound(distance: int, group_skeleton_length: int, longest: float) -> float:
+            # Keys are at least ``distance`` apart, plus the difference in vowels: the
+            # bound is highest for a member key as long as ``longest``, or with as many
+            # vowels as the span's key if that is shorter.
+            member_length = min(longest, group_skeleton_length + vowels)
+            return 1.0 - 0.5 * distance / (key_length + member_length) \
+                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
+
+        neighbours: Iterable[str] = _neighbours(skel)
+        # A deletion leads to groups at distance 1 (one class shorter) or 2, whose
+        # longest keys are not known before the look-up.
+        if skeleton_length >= 3 and max(group_bound(1, skeleton_length - 1, math.inf),
+                                        group_bound(2, skeleton_length, math.inf)) < lowest:
+            neighbours = [skel]
         parts = []
-        for neighbour in _neighbours(skel):
+        for neighbour in neighbours:
             slot = index.slots.get(neighbour)
             if slot is None:
                 continue
             for group in (2 * slot, 2 * slot + 1):
-                start, end = index.offsets[group], index.offsets[group + 1]
+                start, end = self.group_offsets[group], self.group_offsets[group + 1]
                 if start == end:
                     continue
                 group_skeleton_length = len(neighbour) + group % 2
@@ -699,22 +723,19 @@ class _Matcher:
                     distance = abs(group_skeleton_length - skeleton_length)
                 else:
                     distance = 0 if neighbour == skel else 2
-                bound = 1.0 - 0.5 * distance / (key_length + int(index.longest[group])) \
-                    - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
-                if bound >= lowest:
+                if group_bound(distance, group_skeleton_length, self.group_longest[group]) >= lowest:
                     parts.append(index.members[start:end])
         if not parts:
             return index.members[:0]
-        variants = np.concatenate(parts)
-        skeleton_lengths = index.variant_skeleton_length[variants]
-        distances = np.where(skeleton_lengths == skeleton_length,
-                             np.where(index.variant_skeleton_slot[variants] == index.slots.get(skel, -1), 0, 2),
-                             np.abs(skeleton_lengths - skeleton_length))
-        vowel_gap = np.abs(index.variant_vowels[variants] - [key.count(v) for v in sorted(VOWELS)]).sum(axis=1)
-        lengths = index.variant_length[variants]
+        variants = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        # One gather for the integer columns, as the few rows are scattered in memory.
+        skeleton_lengths, lengths, entry_words, *vowel_counts = self.profile[variants].T
+        different = index.variant_skeleton_slot[variants] != index.slots.get(skel, -1)
+        distances = np.abs(skeleton_lengths - skeleton_length) + 2 * ((skeleton_lengths == skeleton_length) & different)
+        vowel_gap = sum(np.abs(count - key.count(v)) for count, v in zip(vowel_counts, sorted(VOWELS)))
         bounds = 1.0 - 0.5 * (distances + vowel_gap) / (lengths + key_length) \
             - 0.5 * distances / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
-            - WORD_COUNT_PENALTY * np.abs(self.variant_words[variants] - words)
+            - WORD_COUNT_PENALTY * np.abs(entry_words - words)
         # Few variants pass, if any: the length filter of _compared runs on those alone.
         variants = variants[(bounds >= lowest) | index.variant_known[variants]]
         return np.unique(self._compared(key, words, floor, variants)) if len(variants) else variants
