@@ -41,7 +41,7 @@ import pickle
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -618,6 +618,9 @@ class _Matcher:
                                         index.words[index.variant_entry], index.variant_vowels]).astype(np.int16)
         self.group_offsets = memoryview(index.offsets)
         self.group_longest = memoryview(index.longest)
+        # A set keeps each hash beside its string in one compact table, so a string
+        # that is not there costs fewer cache misses than in the dict (32 MiB for 1M slots).
+        self.slot_strings = frozenset(index.slots)
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -701,12 +704,16 @@ class _Matcher:
             return 1.0 - 0.5 * distance / (key_length + member_length) \
                 - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
 
-        neighbours: Iterable[str] = _neighbours(skel)
         # A deletion leads to groups at distance 1 (one class shorter) or 2, whose
         # longest keys are not known before the look-up.
         if skeleton_length >= 3 and max(group_bound(1, skeleton_length - 1, math.inf),
                                         group_bound(2, skeleton_length, math.inf)) < lowest:
             neighbours = [skel]
+        else:
+            neighbours = list(_neighbours(skel))
+        # Most spans are near no slot at all.
+        if self.slot_strings.isdisjoint(neighbours):
+            return index.members[:0]
         parts = []
         for neighbour in neighbours:
             slot = index.slots.get(neighbour)
