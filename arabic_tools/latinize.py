@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
 import pickle
 import re
@@ -284,17 +285,26 @@ _REPEATS = re.compile(r"(.)\1+")
 def _tidy(key: str, joins: tuple[tuple[str, str], ...]) -> str:
     for sequence, result in joins:
         key = key.replace(sequence, result)
-    return _REPEATS.sub(r"\1", key)
+    return _REPEATS.sub(_first_letter, key)
+
+
+def _first_letter(repeat: re.Match[str]) -> str:
+    return repeat[1]  # a function: quicker than the template r"\1" in CPython 3.11
 
 
 def _concat(parts: Sequence[str], joins: tuple[tuple[str, str], ...]) -> str:
     """Join tidy word keys into one tidy key; only a word boundary can need tidying."""
     key = "".join(parts)
+    starts = _join_starts(joins)
     for before, after in zip(parts, parts[1:]):
-        if before and after and (before[-1] == after[0] or any(
-                before[-1] + after[0] == sequence[:2] for sequence, _ in joins)):
+        if before and after and (before[-1] == after[0] or before[-1] + after[0] in starts):
             return _tidy(key, joins)
     return key
+
+
+@functools.cache
+def _join_starts(joins: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    return frozenset(sequence[:2] for sequence, _ in joins)
 
 
 def latin_keys(text: str, compiled: LatinizeRules | None = None) -> tuple[str, ...]:
@@ -623,6 +633,7 @@ class _Matcher:
     """Scores spans against one index; memoizes span keys, which repeat across lines."""
 
     def __init__(self, index: Index, compiled: LatinizeRules) -> None:
+        import numpy as np
         from rapidfuzz.distance import Indel
 
         self.index = index
@@ -631,6 +642,21 @@ class _Matcher:
         self.enclitics = tuple(c.form for c in clitic_rules.clitics().enclitics if c.category == "pronoun")
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
+        # Load wordfreq's lists with the index, not on the first line that needs them
+        # (half a second): _zipf reads the Arabic one, prior() the English and French.
+        from wordfreq import zipf_frequency
+
+        for language in ("ar", "en", "fr"):
+            zipf_frequency("a", language)
+        # For _promising: each variant's integer columns in one row, and the group
+        # offsets as a memoryview, whose items are plain ints (quicker than numpy's).
+        self.profile = np.column_stack([index.variant_skeleton_length, index.variant_length,
+                                        index.words[index.variant_entry], index.variant_vowels]).astype(np.int16)
+        self.group_offsets = memoryview(index.offsets)
+        self.group_longest = memoryview(index.longest)
+        # A set keeps each hash beside its string in one compact table, so a string
+        # that is not there costs fewer cache misses than in the dict (32 MiB for 1M slots).
+        self.slot_strings = frozenset(index.slots)
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -695,7 +721,8 @@ class _Matcher:
         since vowels pair only with vowels, two keys are at least as far apart as their
         skeletons plus the vowels of each class one has more of than the other. A group
         of the index is skipped unread when its skeleton length and longest key bound
-        the scores of all its members below that.
+        the scores of all its members below that, and the deletions of the span's
+        skeleton are not looked up when no group they can lead to could pass.
         """
         import numpy as np
 
@@ -703,13 +730,33 @@ class _Matcher:
         lowest = floor - FLOOR_SLACK - PRIOR_WEIGHT * MAX_ZIPF - NEAR_TIE - BOUND_MARGIN
         skel = skeleton(key)
         key_length, skeleton_length = len(key), len(skel)
+        vowels = key_length - skeleton_length
+
+        def group_bound(distance: int, group_skeleton_length: int, longest: float) -> float:
+            # Keys are at least ``distance`` apart, plus the difference in vowels: the
+            # bound is highest for a member key as long as ``longest``, or with as many
+            # vowels as the span's key if that is shorter.
+            member_length = min(longest, group_skeleton_length + vowels)
+            return 1.0 - 0.5 * distance / (key_length + member_length) \
+                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
+
+        # A deletion leads to groups at distance 1 (one class shorter) or 2, whose
+        # longest keys are not known before the look-up.
+        if skeleton_length >= 3 and max(group_bound(1, skeleton_length - 1, math.inf),
+                                        group_bound(2, skeleton_length, math.inf)) < lowest:
+            neighbours = [skel]
+        else:
+            neighbours = list(_neighbours(skel))
+        # Most spans are near no slot at all.
+        if self.slot_strings.isdisjoint(neighbours):
+            return index.members[:0]
         parts = []
-        for neighbour in _neighbours(skel):
+        for neighbour in neighbours:
             slot = index.slots.get(neighbour)
             if slot is None:
                 continue
             for group in (2 * slot, 2 * slot + 1):
-                start, end = index.offsets[group], index.offsets[group + 1]
+                start, end = self.group_offsets[group], self.group_offsets[group + 1]
                 if start == end:
                     continue
                 group_skeleton_length = len(neighbour) + group % 2
@@ -719,23 +766,22 @@ class _Matcher:
                     distance = abs(group_skeleton_length - skeleton_length)
                 else:
                     distance = 0 if neighbour == skel else 2
-                bound = 1.0 - 0.5 * distance / (key_length + int(index.longest[group])) \
-                    - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
-                if bound >= lowest:
+                if group_bound(distance, group_skeleton_length, self.group_longest[group]) >= lowest:
                     parts.append(index.members[start:end])
         if not parts:
             return index.members[:0]
-        variants = self._compared(key, words, floor, np.concatenate(parts))
-        skeleton_lengths = index.variant_skeleton_length[variants]
-        distances = np.where(skeleton_lengths == skeleton_length,
-                             np.where(index.variant_skeleton_slot[variants] == index.slots.get(skel, -1), 0, 2),
-                             np.abs(skeleton_lengths - skeleton_length))
-        vowel_gap = np.abs(index.variant_vowels[variants] - [key.count(v) for v in sorted(VOWELS)]).sum(axis=1)
-        lengths = index.variant_length[variants]
+        variants = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        # One gather for the integer columns, as the few rows are scattered in memory.
+        skeleton_lengths, lengths, entry_words, *vowel_counts = self.profile[variants].T
+        different = index.variant_skeleton_slot[variants] != index.slots.get(skel, -1)
+        distances = np.abs(skeleton_lengths - skeleton_length) + 2 * ((skeleton_lengths == skeleton_length) & different)
+        vowel_gap = sum(np.abs(count - key.count(v)) for count, v in zip(vowel_counts, sorted(VOWELS)))
         bounds = 1.0 - 0.5 * (distances + vowel_gap) / (lengths + key_length) \
             - 0.5 * distances / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
-            - WORD_COUNT_PENALTY * np.abs(index.words[index.variant_entry[variants]] - words)
-        return np.unique(variants[(bounds >= lowest) | index.variant_known[variants]])
+            - WORD_COUNT_PENALTY * np.abs(entry_words - words)
+        # Few variants pass, if any: the length filter of _compared runs on those alone.
+        variants = variants[(bounds >= lowest) | index.variant_known[variants]]
+        return np.unique(self._compared(key, words, floor, variants)) if len(variants) else variants
 
     def _scores(self, key: str, words: int, variants: Any, marks: str = "") -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
@@ -918,9 +964,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             # In a one-word span, a proclitic is split off only when what remains is not
             # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
             # Mia"); in longer spans the other words are the evidence.
-            options += [(written, article, span_words[0][len(written):]) for written, article in compiled.prefixes
-                        if span_words[0].startswith(written) and len(span_words[0]) - len(written) >= 2
-                        and (last > first or _zipf(span_words[0][len(written):]) < compiled.precision.frequent_word)]
+            options += [(written, article, head) for written, article, head in _proclitic_splits(span_words[0], compiled)
+                        if last > first or _zipf(head) < compiled.precision.frequent_word]
             for written, article, head in options:
                 key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
@@ -966,6 +1011,14 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         if all(match.end <= other.start or match.start >= other.end for other in chosen):
             chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _proclitic_splits(word: str, compiled: LatinizeRules) -> tuple[tuple[str, bool, str], ...]:
+    """(written proclitic, whether it ends in the article, rest) for each proclitic
+    ``word`` starts with that leaves two letters or more."""
+    return tuple((written, article, word[len(written):]) for written, article in compiled.prefixes
+                 if word.startswith(written) and len(word) - len(written) >= 2)
 
 
 def apply_matches(text: str, matches: Sequence[Match], join: str = TATWEEL) -> str:
