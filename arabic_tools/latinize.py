@@ -133,6 +133,17 @@ class LatinizeRules:
         """(written form, whether it ends in the article) of every proclitic combination, longest first."""
         return _proclitic_combinations(self.proclitics)
 
+    @functools.cached_property
+    def elided(self) -> tuple[str, ...]:
+        """Proclitic stacks whose article lost its alef (li + al is written لل).
+
+        No name's rendering starts with such a doubled letter, so a word that does is
+        only ever read with a proclitic split off (للون "for the colour" is not Loan).
+        """
+        articles = [c.form for c in clitic_rules.clitics().proclitics if c.category == "article"]
+        return tuple(written for written, article in self.prefixes
+                     if article and not any(written.endswith(form) for form in articles))
+
 
 _ARABIC_DIGITS = "".join(chr(c) for c in range(0x0660, 0x066A))
 _CLASS = re.compile(r"[A-Za-z0-9]*")
@@ -952,15 +963,16 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     found: list[tuple[float, int, Match]] = []
     for first in range(len(words)):
         for last in range(first, min(len(words), first + longest)):
-            if last > first and text[words[last - 1][1]:words[last][0]].strip():
-                break  # something other than spaces between the words
+            if last > first and (text[words[last - 1][1]:words[last][0]].strip()
+                                 or words[last][2].startswith(compiled.elided)):
+                break  # something other than spaces between the words, or a proclitic
             span_words = [w for _, _, w in words[first:last + 1]]
             alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
             needed = matcher.needed(span_words, min_score, alone)
             if needed > 1.0:
                 continue
             rest = keys[first + 1:last + 1]
-            options = [("", False, span_words[0])]
+            options = [] if span_words[0].startswith(compiled.elided) else [("", False, span_words[0])]
             # In a one-word span, a proclitic is split off only when what remains is not
             # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
             # Mia"); in longer spans the other words are the evidence.

@@ -96,6 +96,15 @@ def test_frequent_arabic_words_are_never_replaced(tmp_path: Path) -> None:
     assert Latinizer(str(catalogue))("لو سمحت من في") == "لو سمحت من في"
 
 
+def test_li_and_the_article_are_never_read_as_part_of_a_name(tmp_path: Path) -> None:
+    # للون is li + al + lawn "for the colour"; لليونيل is li + Lionel.
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Loan\nLionel Richie\nOn Ritchie\n", encoding="utf-8")
+    latinize = Latinizer(str(catalogue))
+    assert latinize("غير للون") == "غير للون"
+    assert latinize("اغنية لليونيل ريتشي") == "اغنية لـLionel Richie"
+
+
 def test_longest_match_wins(tmp_path: Path) -> None:
     catalogue = tmp_path / "c.txt"
     catalogue.write_text("Ed\nEd Sheeran\n", encoding="utf-8")
