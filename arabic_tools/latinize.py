@@ -37,12 +37,12 @@ import io
 import json
 import math
 import os
-import pickle
 import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -53,7 +53,7 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 VOWELS = frozenset("aiu")
 _DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
 MIN_SCORE = 0.9
@@ -449,7 +449,7 @@ class Index:
     string, group 1 those whose skeleton is one class longer. A group's members share
     a skeleton length, so a query can bound their scores, and skip the group, before
     reading them (``_Matcher._promising``). Numpy arrays keep it compact, quick to
-    pickle and quick to score.
+    save and quick to score.
     """
 
     entries: list[str]
@@ -553,7 +553,45 @@ def _digest(data: bytes, compiled: LatinizeRules) -> str:
 
 
 def _cache_file(digest: str, cache_dir: str | os.PathLike[str] | None) -> Path:
-    return Path(cache_dir or default_cache_dir()) / f"{digest}.pickle"
+    return Path(cache_dir or default_cache_dir()) / f"{digest}.npz"
+
+
+def _save_index(index: Index, stream: Any) -> None:
+    """Write ``index`` as a numpy ``.npz`` archive of plain arrays.
+
+    Not a pickle: loading a pickle runs whatever code it names, and a cache directory
+    may be shared. String lists become one newline-terminated UTF-8 byte array each
+    (entries, types and keys never contain a newline); ``slots`` is stored as its
+    strings in slot order.
+    """
+    import numpy as np
+
+    arrays: dict[str, Any] = {}
+    for field in fields(Index):
+        value = getattr(index, field.name)
+        if isinstance(value, dict):
+            value = sorted(value, key=value.__getitem__)
+        if isinstance(value, list):
+            value = np.frombuffer("".join(f"{item}\n" for item in value).encode("utf-8"), dtype=np.uint8)
+        arrays[field.name] = np.asarray(value)
+    np.savez(stream, **arrays)
+
+
+def _read_index(path: Path) -> Index:
+    """Read an index written by :func:`_save_index` (a defective file raises)."""
+    import numpy as np
+
+    with np.load(path, allow_pickle=False) as archive:
+        values: dict[str, Any] = {}
+        for field in fields(Index):
+            value = archive[field.name]
+            if field.type in ("list[str]", "dict[str, int]"):
+                strings = value.tobytes().decode("utf-8").split("\n")[:-1]
+                value = dict(zip(strings, range(len(strings)))) if field.type.startswith("dict") else strings
+            elif field.type == "int":
+                value = int(value)
+            values[field.name] = value
+    return Index(**values)
 
 
 def build_latinize_index(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -578,17 +616,14 @@ def load_index(catalogue: str | os.PathLike[str], cache_dir: str | os.PathLike[s
     path = _cache_file(_digest(data, compiled), cache_dir)
     if not rebuild:
         try:
-            with open(path, "rb") as stream:
-                index = pickle.load(stream)
-            if isinstance(index, Index):
-                return index, path
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
+            return _read_index(path), path
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            pass  # missing, or written by another version: build it again
     index = build_index(read_catalogue(data, str(catalogue)), compiled)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".latinize-", delete=False) as written:
-            pickle.dump(index, written, protocol=pickle.HIGHEST_PROTOCOL)
+            _save_index(index, written)
         os.replace(written.name, path)
     except OSError as error:
         if must_write:

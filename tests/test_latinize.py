@@ -220,6 +220,37 @@ def test_index_is_cached_by_content(tmp_path: Path) -> None:
     assert second != first and index.entries == ["Zaz", "Indila"]
 
 
+def test_cached_index_reads_back_equal(tmp_path: Path) -> None:
+    import numpy as np
+
+    catalogue = tmp_path / "c.tsv"
+    catalogue.write_text("Zaz\tartist\tزاز\nEd Sheeran\nIndila\tsinger\n", encoding="utf-8")
+    built, path = load_index(catalogue, tmp_path / "cache")
+    read, again = load_index(catalogue, tmp_path / "cache")
+    assert again == path and read is not built
+    for name, value in vars(built).items():
+        if isinstance(value, np.ndarray):
+            assert np.array_equal(getattr(read, name), value) and getattr(read, name).dtype == value.dtype, name
+        else:
+            assert getattr(read, name) == value, name
+
+
+def test_a_pickle_in_the_cache_is_never_loaded(tmp_path: Path) -> None:
+    # Someone who can write to the cache directory must not be able to run code.
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Zaz\n", encoding="utf-8")
+    _, path = load_index(catalogue, tmp_path / "cache")
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (Path.write_text, (marker, "x"))
+
+    path.write_bytes(pickle.dumps(Payload()))
+    index, _ = load_index(catalogue, tmp_path / "cache")
+    assert not marker.exists() and index.entries == ["Zaz"]
+
+
 def test_build_index_keeps_entry_order() -> None:
     index = build_index(read_catalogue(b"Zaz\nIndila\n", "c"))
     assert index.entries == ["Zaz", "Indila"] and index.max_words == 1
@@ -280,7 +311,7 @@ def test_cli_index_command_writes_the_cache(tmp_path: Path) -> None:
     result = runner.invoke(app, ["latinize-index", str(CATALOGUE), "--cache-dir", str(tmp_path)])
     assert result.exit_code == 0, result.stderr
     path = Path(result.stdout.strip())
-    assert path.parent == tmp_path and path.suffix == ".pickle" and path.is_file()
+    assert path.parent == tmp_path and path.suffix == ".npz" and path.is_file()
 
 
 def test_cli_index_command_reports_unwritable_cache(tmp_path: Path) -> None:
