@@ -1089,7 +1089,7 @@ class Latinizer:
     - ``catalogue``: path of the catalogue file (one entry a line, or
       ``entry<TAB>type<TAB>rendering|...``). Only the path travels to worker processes;
       each process loads the index once, from the disk cache when it can.
-    - ``min_score`` = 0.85: the least similarity (0-1) a span needs; frequent Arabic
+    - ``min_score`` = 0.9 (``MIN_SCORE``): the least similarity (0-1) a span needs; frequent Arabic
       words need more (``rules/latinize.yaml``, ``precision``).
     - ``join`` = tatweel: written between a kept proclitic and the Latin form (``لـEd``).
     - ``output_format`` = ``"text"``: or ``"jsonl"``, one JSON object a line with the
