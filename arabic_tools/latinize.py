@@ -69,6 +69,7 @@ NEAR_TIE = 0.01  # entries this close to the best one are ranked by prior() too
 MAX_ZIPF = 9.0
 FLOOR_SLACK = 0.001  # find_matches rounds floors to three decimals
 BOUND_MARGIN = 1e-6  # float32 rounding of scores, far below any score step
+OPENING_LENGTHS = (6, 7)  # _Matcher.reachable: lengths of the slot openings it keeps
 
 
 class CacheError(ArabicToolsError):
@@ -657,6 +658,8 @@ class _Matcher:
         # A set keeps each hash beside its string in one compact table, so a string
         # that is not there costs fewer cache misses than in the dict (32 MiB for 1M slots).
         self.slot_strings = frozenset(index.slots)
+        # For reachable(): the first classes of every slot string (50 MiB for 1M slots).
+        self.openings = frozenset(s[:n] for s in index.slots for n in OPENING_LENGTHS if len(s) >= n)
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -692,6 +695,21 @@ class _Matcher:
                 return self._best(scores, numbers, width)
         variants = self._compared(key, words, floor, self.index.candidates(key))
         return self._best(*self._scores(key, words, variants, marks), width)
+
+    def reachable(self, skel: str) -> bool:
+        """Whether a slot may be within one deletion of ``skel``; if not, no entry is.
+
+        Such a slot starts with the first n + 1 classes of ``skel`` less one, for any n
+        below the length of ``skel``. Testing that for one n up to 7 is a few look-ups
+        where _promising makes one per class, and it rejects most spans of three words
+        or more; a span and its longer versions share the answer.
+        """
+        n = min(len(skel) - 1, OPENING_LENGTHS[-1])
+        return n < OPENING_LENGTHS[0] or self._opens(skel[:n + 1])
+
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
+    def _opens(self, head: str) -> bool:
+        return any(head[:i] + head[i + 1:] in self.openings for i in range(len(head)))
 
     def _compared(self, key: str, words: int, floor: float, variants: Any) -> Any:
         """The ``variants`` whose lengths leave them a chance to reach ``floor``, and known renderings."""
@@ -969,7 +987,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             for written, article, head in options:
                 key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
                 skel = skeleton(key)
-                if not skel:
+                if not skel or not matcher.reachable(skel):
                     continue
                 # The score this span must reach; with --candidates, weaker entries are
                 # listed too.
