@@ -53,7 +53,7 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 VOWELS = frozenset("aiu")
 _DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
 MIN_SCORE = 0.9
@@ -437,8 +437,9 @@ class Index:
     are ``members[offsets[2 * slot]:offsets[2 * slot + 2]]`` in two groups: group 0
     (up to ``offsets[2 * slot + 1]``) holds the variants whose skeleton is the slot's
     string, group 1 those whose skeleton is one class longer. A group's members share
-    a skeleton length, so a query can bound their scores, and skip the group, before
-    reading them (``_Matcher._promising``). Numpy arrays keep it compact, quick to
+    a skeleton length, and the index keeps their longest key and the ranges of their
+    word and vowel counts, so a query can bound their scores, and skip the group,
+    before reading them (``_Matcher._promising``). Numpy arrays keep it compact, quick to
     pickle and quick to score.
     """
 
@@ -452,12 +453,14 @@ class Index:
     variant_penalty: Any         # subtracted from the variant's score (float32 array)
     variant_length: Any          # length of the variant's key (int16 array)
     variant_skeleton_length: Any  # length of the variant's skeleton (int16 array)
-    variant_skeleton_slot: Any   # slot of the variant's skeleton (int32 array)
     variant_vowels: Any          # variant -> count of each vowel class, sorted (int16 array, variants x vowels)
     slots: dict[str, int]
     offsets: Any                 # int64 array, two per slot (its groups) and one more
     members: Any                 # int32 array of variants
     longest: Any                 # group -> length of its longest key (int16 array)
+    group_low: Any               # group -> least entry word count and vowel counts (int16 array, groups x 4)
+    group_high: Any              # group -> greatest of the same
+    group_known: Any             # group holds a variant from a known rendering (bool array)
     max_words: int
 
     def candidates(self, key: str) -> Any:
@@ -517,17 +520,36 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     order = np.argsort(group_array, kind="stable")
     offsets = np.zeros(2 * len(slots) + 1, dtype=np.int64)
     np.cumsum(np.bincount(group_array, minlength=2 * len(slots)), out=offsets[1:])
+    members = np.asarray(filed_variant, dtype=np.int32)[order]
     lengths = np.asarray([len(k) for k in variant_key], dtype=np.int16)
-    longest = np.zeros(2 * len(slots), dtype=np.int16)
-    np.maximum.at(longest, group_array, lengths[filed_variant])
+    word_array = np.asarray(words, dtype=np.int16)
+    entry_array = np.asarray(variant_entry, dtype=np.int32)
+    known_array = np.asarray(variant_known, dtype=bool)
     vowels = sorted(VOWELS)
-    return Index(latin, types, np.asarray(words, dtype=np.int16), np.asarray(variant_entry, dtype=np.int32),
-                 variant_key, variant_skeleton, np.asarray(variant_known, dtype=bool),
+    vowel_counts = np.asarray([[k.count(v) for v in vowels] for k in variant_key], dtype=np.int16).reshape(-1, len(vowels))
+    # Each group's longest key, range of entry word counts and vowel counts, and
+    # whether it holds a known rendering: what _promising bounds a group's scores by.
+    low, high = _group_ranges(np.column_stack([lengths, word_array[entry_array], vowel_counts])[members], offsets)
+    known = _group_ranges(known_array[members], offsets)[1]
+    return Index(latin, types, word_array, entry_array, variant_key, variant_skeleton, known_array,
                  np.asarray(variant_penalty, dtype=np.float32), lengths,
-                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16),
-                 np.asarray([slots[k] for k in variant_skeleton], dtype=np.int32),
-                 np.asarray([[k.count(v) for v in vowels] for k in variant_key], dtype=np.int16).reshape(-1, len(vowels)),
-                 slots, offsets, np.asarray(filed_variant, dtype=np.int32)[order], longest, max(words, default=1))
+                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16), vowel_counts,
+                 slots, offsets, members, high[:, 0].copy(), low[:, 1:].copy(), high[:, 1:].copy(), known,
+                 max(words, default=1))
+
+
+def _group_ranges(values: Any, offsets: Any) -> tuple[Any, Any]:
+    """The least and the greatest of ``values`` (sorted by group) in each group; 0 in empty groups."""
+    import numpy as np
+
+    low = np.zeros((len(offsets) - 1, *values.shape[1:]), dtype=values.dtype)
+    high = low.copy()
+    filled = offsets[:-1] < offsets[1:]
+    # reduceat reads each filled group up to the start of the next one, so empty
+    # groups in between do not matter.
+    low[filled] = np.minimum.reduceat(values, offsets[:-1][filled], axis=0)
+    high[filled] = np.maximum.reduceat(values, offsets[:-1][filled], axis=0)
+    return low, high
 
 
 def default_cache_dir() -> Path:
@@ -655,6 +677,9 @@ class _Matcher:
                                         index.words[index.variant_entry], index.variant_vowels]).astype(np.int16)
         self.group_offsets = memoryview(index.offsets)
         self.group_longest = memoryview(index.longest)
+        self.group_low = memoryview(index.group_low)
+        self.group_high = memoryview(index.group_high)
+        self.group_known = memoryview(index.group_known)
         # A set keeps each hash beside its string in one compact table, so a string
         # that is not there costs fewer cache misses than in the dict (32 MiB for 1M slots).
         self.slot_strings = frozenset(index.slots)
@@ -750,13 +775,16 @@ class _Matcher:
         key_length, skeleton_length = len(key), len(skel)
         vowels = key_length - skeleton_length
 
-        def group_bound(distance: int, group_skeleton_length: int, longest: float) -> float:
+        def group_bound(distance: int, group_skeleton_length: int, longest: float,
+                        vowel_gap: int = 0, word_gap: int = 0) -> float:
             # Keys are at least ``distance`` apart, plus the difference in vowels: the
             # bound is highest for a member key as long as ``longest``, or with as many
-            # vowels as the span's key if that is shorter.
+            # vowels as the span's key if that is shorter; and at least ``vowel_gap``
+            # more than ``distance`` apart when the group's vowel counts say so.
             member_length = min(longest, group_skeleton_length + vowels)
-            return 1.0 - 0.5 * distance / (key_length + member_length) \
-                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
+            return 1.0 - 0.5 * max(distance / (key_length + member_length), (distance + vowel_gap) / (key_length + longest)) \
+                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty \
+                - WORD_COUNT_PENALTY * word_gap
 
         # A deletion leads to groups at distance 1 (one class shorter) or 2, whose
         # longest keys are not known before the look-up.
@@ -768,7 +796,10 @@ class _Matcher:
         # Most spans are near no slot at all.
         if self.slot_strings.isdisjoint(neighbours):
             return index.members[:0]
+        key_vowels = [key.count(v) for v in sorted(VOWELS)]
+        low, high = self.group_low, self.group_high
         parts = []
+        distances = []
         for neighbour in neighbours:
             slot = index.slots.get(neighbour)
             if slot is None:
@@ -784,22 +815,41 @@ class _Matcher:
                     distance = abs(group_skeleton_length - skeleton_length)
                 else:
                     distance = 0 if neighbour == skel else 2
-                if group_bound(distance, group_skeleton_length, self.group_longest[group]) >= lowest:
-                    parts.append(index.members[start:end])
+                longest = self.group_longest[group]
+                if group_bound(distance, group_skeleton_length, longest) < lowest:
+                    continue
+                # _compared drops entries more than a word longer or shorter, unless
+                # they come from a known rendering.
+                if not self.group_known[group]:
+                    word_gap = max(0, low[group, 0] - words, words - high[group, 0])
+                    vowel_gap = sum(max(0, low[group, i] - count, count - high[group, i])
+                                    for i, count in enumerate(key_vowels, start=1))
+                    if word_gap > 1 or group_bound(distance, group_skeleton_length, longest, vowel_gap, word_gap) < lowest:
+                        continue
+                parts.append(index.members[start:end])
+                distances.append(distance)
         if not parts:
             return index.members[:0]
-        variants = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        # A member's distance is its group's: a variant with the span's own skeleton
+        # filed elsewhere (at 2) counts in group 0 of the span's own slot (at 0).
+        distance_array: Any = distances[0]
+        variants = parts[0]
+        if len(parts) > 1:
+            variants = np.concatenate(parts)
+            distance_array = np.repeat(distances, [len(part) for part in parts])
         # One gather for the integer columns, as the few rows are scattered in memory.
         skeleton_lengths, lengths, entry_words, *vowel_counts = self.profile[variants].T
-        different = index.variant_skeleton_slot[variants] != index.slots.get(skel, -1)
-        distances = np.abs(skeleton_lengths - skeleton_length) + 2 * ((skeleton_lengths == skeleton_length) & different)
-        vowel_gap = sum(np.abs(count - key.count(v)) for count, v in zip(vowel_counts, sorted(VOWELS)))
-        bounds = 1.0 - 0.5 * (distances + vowel_gap) / (lengths + key_length) \
-            - 0.5 * distances / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
+        vowel_gap = sum(np.abs(count - k) for count, k in zip(vowel_counts, key_vowels))
+        bounds = 1.0 - 0.5 * (distance_array + vowel_gap) / (lengths + key_length) \
+            - 0.5 * distance_array / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
             - WORD_COUNT_PENALTY * np.abs(entry_words - words)
         # Few variants pass, if any: the length filter of _compared runs on those alone.
         variants = variants[(bounds >= lowest) | index.variant_known[variants]]
-        return np.unique(self._compared(key, words, floor, variants)) if len(variants) else variants
+        if not len(variants):
+            return variants
+        # Each group is sorted and holds a variant once; groups together may not be.
+        compared = self._compared(key, words, floor, variants)
+        return np.unique(compared) if len(parts) > 1 else compared
 
     def _scores(self, key: str, words: int, variants: Any, marks: str = "") -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
