@@ -296,11 +296,14 @@ def _first_letter(repeat: re.Match[str]) -> str:
 def _concat(parts: Sequence[str], joins: tuple[tuple[str, str], ...]) -> str:
     """Join tidy word keys into one tidy key; only a word boundary can need tidying."""
     key = "".join(parts)
-    starts = _join_starts(joins)
-    for before, after in zip(parts, parts[1:]):
-        if before and after and (before[-1] == after[0] or before[-1] + after[0] in starts):
-            return _tidy(key, joins)
+    if any(_seam(before, after, joins) for before, after in zip(parts, parts[1:])):
+        return _tidy(key, joins)
     return key
+
+
+def _seam(before: str, after: str, joins: tuple[tuple[str, str], ...]) -> bool:
+    """Whether two tidy keys need tidying where they meet (a repeated class, a join)."""
+    return bool(before and after and (before[-1] == after[0] or before[-1] + after[0] in _join_starts(joins)))
 
 
 @functools.cache
@@ -1013,40 +1016,63 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     words = [(m.start(), m.end(), m[0]) for m in compiled.word_pattern.finditer(text)]
     if not words:
         return []
-    keys = [_arabic_word_key(w, compiled) for _, _, w in words]
+    # Per word, once a line: what every span it is in needs of it.
+    plain = [w for _, _, w in words]
+    keys = [_arabic_word_key(w, compiled) for w in plain]
+    marked = [_marked_letters(w, compiled) for w in plain]
+    seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
+    alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
+    precision = compiled.precision
     # One word more than the longest entry (a space ASR put inside a name), but never
     # more than MAX_SPAN_WORDS: longer names are matched by their parts' spans only.
     longest = min(index.max_words + 1, MAX_SPAN_WORDS)
     found: list[tuple[float, int, Match]] = []
     for first in range(len(words)):
+        # The first word whole, or split after a proclitic: (written proclitic, whether
+        # it ends in the article, rest, its key, its marked letters, and whether the key
+        # needs tidying where the next word's meets it).
+        heads = []
+        for written, article, head in [("", False, plain[first]), *_proclitic_splits(plain[first], compiled)]:
+            head_key = _arabic_word_key(head, compiled)
+            heads.append((written, article, head, head_key, _marked_letters(head, compiled),
+                          first + 1 < len(words) and _seam(head_key, keys[first + 1], compiled.joins)))
+        # The keys and marked letters of the span's further words, joined as _concat
+        # joins them: ``rest_seams`` if a seam between two of them needs tidying.
+        rest = rest_marks = ""
+        rest_seams = False
         for last in range(first, min(len(words), first + longest)):
-            if last > first and text[words[last - 1][1]:words[last][0]].strip():
-                break  # something other than spaces between the words
-            span_words = [w for _, _, w in words[first:last + 1]]
-            alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
-            needed = matcher.needed(span_words, min_score, alone)
-            if needed > 1.0:
-                continue
-            rest = keys[first + 1:last + 1]
-            options = [("", False, span_words[0])]
-            # In a one-word span, a proclitic is split off only when what remains is not
-            # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
-            # Mia"); in longer spans the other words are the evidence.
-            options += [(written, article, head) for written, article, head in _proclitic_splits(span_words[0], compiled)
-                        if last > first or _zipf(head) < compiled.precision.frequent_word]
-            for written, article, head in options:
-                key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
+            if last > first:
+                if text[words[last - 1][1]:words[last][0]].strip():
+                    break  # something other than spaces between the words
+                rest += keys[last]
+                rest_marks += marked[last]
+                rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
+            span_words = plain[first:last + 1]
+            needed = None
+            for written, article, head, head_key, head_marks, head_seam in heads:
+                # In a one-word span, a proclitic is split off only when what remains is
+                # not itself a frequent Arabic word (bi + al-miyya is "by the hundred",
+                # not "by Mia"); in longer spans the other words are the evidence.
+                if written and last == first and _zipf(head) >= precision.frequent_word:
+                    continue
+                key = head_key + rest
+                if rest_seams or (last > first and head_seam):
+                    key = _tidy(key, compiled.joins)
                 skel = skeleton(key)
                 if not skel or not matcher.reachable(skel):
                     continue
+                # The same for every head of the span, and not wanted by most spans.
+                if needed is None:
+                    needed = matcher.needed(span_words, min_score, alone)
+                if needed > 1.0:
+                    break
                 # The score this span must reach; with --candidates, weaker entries are
                 # listed too.
-                floor = max(needed, compiled.precision.short_score if len(skel) <=
-                            compiled.precision.short_skeleton else 0.0) + (0.02 if written else 0.0)
+                floor = max(needed, precision.short_score if len(skel) <= precision.short_skeleton else 0.0) + \
+                    (0.02 if written else 0.0)
                 if candidates:
                     floor -= CANDIDATE_MARGIN
-                marks = "".join(c for word in (head, *span_words[1:]) for c in word if c in compiled.marked)
-                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), marks)
+                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), head_marks + rest_marks)
                 if not ranked:
                     continue
                 score, number = ranked[0]
@@ -1054,8 +1080,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 if written:
                     score -= 0.02  # the reading without a proclitic wins a tie
                 if article:
-                    score -= compiled.precision.article  # foreign names rarely take the article
-                if len(skel) <= compiled.precision.short_skeleton and score < compiled.precision.short_score:
+                    score -= precision.article  # foreign names rarely take the article
+                if len(skel) <= precision.short_skeleton and score < precision.short_score:
                     continue
                 if score < matcher.needed(span_words, min_score, alone, matcher.prior(number)):
                     continue
@@ -1066,7 +1092,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 if (article or last == first) and index.entries[number] == index.entries[number].lower():
                     continue
                 if lexicons and score < needed + \
-                        compiled.precision.lexical * _ordinary_share(span_words, lexicons):
+                        precision.lexical * _ordinary_share(span_words, lexicons):
                     continue
                 start, end = words[first][0], words[last][1]
                 match = Match(start, end, text[start:end], written, index.entries[number], index.types[number],
@@ -1079,6 +1105,12 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         if all(match.end <= other.start or match.start >= other.end for other in chosen):
             chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _marked_letters(word: str, compiled: LatinizeRules) -> str:
+    """The letters of ``word`` that ``rules.marked`` lists, in order."""
+    return "".join(c for c in word if c in compiled.marked)
 
 
 @functools.lru_cache(maxsize=1 << 17)
