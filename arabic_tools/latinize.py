@@ -123,6 +123,12 @@ class LatinizeRules:
         return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
 
     @functools.cached_property
+    def unmarked_table(self) -> dict[int, None]:
+        """Deletes every letter a word (``word_pattern``) can have but the ``marked`` ones."""
+        chars = set(self.arabic) | self.silent | set(_ARABIC_DIGITS)
+        return {ord(c): None for c in chars if c not in self.marked}
+
+    @functools.cached_property
     def letter_table(self) -> dict[int, str]:
         table = {ord(c): v for c, v in self.arabic.items()}
         table.update({ord(c): "" for c in self.silent})
@@ -519,6 +525,10 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
             for neighbour in _neighbours(skel):
                 filed_group.append(2 * slots.setdefault(neighbour, len(slots)) + (neighbour != skel))
                 filed_variant.append(variant)
+    # The word keys served this build. Each of the cache's entries holds a tuple the
+    # garbage collector tracks: left there, they would make every full collection
+    # of a process that goes on to match text walk a hundred thousand of them.
+    _latin_word_keys.cache_clear()
     group_array = np.asarray(filed_group, dtype=np.int64)
     order = np.argsort(group_array, kind="stable")
     offsets = np.zeros(2 * len(slots) + 1, dtype=np.int64)
@@ -683,11 +693,11 @@ class _Matcher:
         self.group_low = memoryview(index.group_low)
         self.group_high = memoryview(index.group_high)
         self.group_known = memoryview(index.group_known)
-        # A set keeps each hash beside its string in one compact table, so a string
-        # that is not there costs fewer cache misses than in the dict (32 MiB for 1M slots).
-        self.slot_strings = frozenset(index.slots)
         # For reachable(): the first classes of every slot string (50 MiB for 1M slots).
-        self.openings = frozenset(s[:n] for s in index.slots for n in OPENING_LENGTHS if len(s) >= n)
+        # A dict, not a set: CPython leaves a dict of strings out of garbage collection,
+        # whereas every full collection would walk a set's million strings.
+        self.openings = dict.fromkeys(s[:n] for s in index.slots for n in OPENING_LENGTHS if len(s) >= n)
+        self.opened: dict[str, bool] = {}  # reachable()'s answers by opening
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -732,12 +742,17 @@ class _Matcher:
         where _promising makes one per class, and it rejects most spans of three words
         or more; a span and its longer versions share the answer.
         """
-        n = min(len(skel) - 1, OPENING_LENGTHS[-1])
-        return n < OPENING_LENGTHS[0] or self._opens(skel[:n + 1])
-
-    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
-    def _opens(self, head: str) -> bool:
-        return any(head[:i] + head[i + 1:] in self.openings for i in range(len(head)))
+        if len(skel) <= OPENING_LENGTHS[0]:
+            return True
+        head = skel[:OPENING_LENGTHS[-1] + 1]
+        answer = self.opened.get(head)
+        if answer is None:
+            # Keyed by strings alone, the cache holds no object the garbage collector
+            # tracks: new entries on every line would make it run full collections.
+            if len(self.opened) >= 1 << 16:
+                self.opened.clear()
+            answer = self.opened[head] = any(head[:i] + head[i + 1:] in self.openings for i in range(len(head)))
+        return answer
 
     def _compared(self, key: str, words: int, floor: float, variants: Any) -> Any:
         """The ``variants`` whose lengths leave them a chance to reach ``floor``, and known renderings."""
@@ -797,7 +812,7 @@ class _Matcher:
         else:
             neighbours = list(_neighbours(skel))
         # Most spans are near no slot at all.
-        if self.slot_strings.isdisjoint(neighbours):
+        if index.slots.keys().isdisjoint(neighbours):
             return index.members[:0]
         key_vowels = [key.count(v) for v in sorted(VOWELS)]
         low, high = self.group_low, self.group_high
@@ -1019,7 +1034,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     # Per word, once a line: what every span it is in needs of it.
     plain = [w for _, _, w in words]
     keys = [_arabic_word_key(w, compiled) for w in plain]
-    marked = [_marked_letters(w, compiled) for w in plain]
+    marked = [w.translate(compiled.unmarked_table) for w in plain]
     seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
     alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
     precision = compiled.precision
@@ -1034,7 +1049,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         heads = []
         for written, article, head in [("", False, plain[first]), *_proclitic_splits(plain[first], compiled)]:
             head_key = _arabic_word_key(head, compiled)
-            heads.append((written, article, head, head_key, _marked_letters(head, compiled),
+            heads.append((written, article, head, head_key, head.translate(compiled.unmarked_table),
                           first + 1 < len(words) and _seam(head_key, keys[first + 1], compiled.joins)))
         # The keys and marked letters of the span's further words, joined as _concat
         # joins them: ``rest_seams`` if a seam between two of them needs tidying.
@@ -1105,12 +1120,6 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         if all(match.end <= other.start or match.start >= other.end for other in chosen):
             chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def _marked_letters(word: str, compiled: LatinizeRules) -> str:
-    """The letters of ``word`` that ``rules.marked`` lists, in order."""
-    return "".join(c for c in word if c in compiled.marked)
 
 
 @functools.lru_cache(maxsize=1 << 17)
