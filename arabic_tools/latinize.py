@@ -781,9 +781,10 @@ class _Matcher:
         distance: two different skeletons of one length are at least 2 apart, and
         since vowels pair only with vowels, two keys are at least as far apart as their
         skeletons plus the vowels of each class one has more of than the other. A group
-        of the index is skipped unread when its skeleton length and longest key bound
-        the scores of all its members below that, and the deletions of the span's
-        skeleton are not looked up when no group they can lead to could pass.
+        of the index is skipped unread when its skeleton length, longest key and ranges
+        of word and vowel counts bound the scores of all its members below that, and the
+        deletions of the span's skeleton are not looked up when no group they can lead
+        to could pass.
         """
         import numpy as np
 
