@@ -53,7 +53,7 @@ from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 VOWELS = frozenset("aiu")
 _DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
 MIN_SCORE = 0.9
@@ -69,6 +69,7 @@ NEAR_TIE = 0.01  # entries this close to the best one are ranked by prior() too
 MAX_ZIPF = 9.0
 FLOOR_SLACK = 0.001  # find_matches rounds floors to three decimals
 BOUND_MARGIN = 1e-6  # float32 rounding of scores, far below any score step
+OPENING_LENGTHS = (6, 7)  # _Matcher.reachable: lengths of the slot openings it keeps
 
 
 class CacheError(ArabicToolsError):
@@ -120,6 +121,12 @@ class LatinizeRules:
         """An Arabic-script word: a run of mapped letters, silent letters and digits."""
         chars = sorted(set(self.arabic) | self.silent | set(_ARABIC_DIGITS))
         return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+
+    @functools.cached_property
+    def unmarked_table(self) -> dict[int, None]:
+        """Deletes every letter a word (``word_pattern``) can have but the ``marked`` ones."""
+        chars = set(self.arabic) | self.silent | set(_ARABIC_DIGITS)
+        return {ord(c): None for c in chars if c not in self.marked}
 
     @functools.cached_property
     def letter_table(self) -> dict[int, str]:
@@ -306,11 +313,14 @@ def _first_letter(repeat: re.Match[str]) -> str:
 def _concat(parts: Sequence[str], joins: tuple[tuple[str, str], ...]) -> str:
     """Join tidy word keys into one tidy key; only a word boundary can need tidying."""
     key = "".join(parts)
-    starts = _join_starts(joins)
-    for before, after in zip(parts, parts[1:]):
-        if before and after and (before[-1] == after[0] or before[-1] + after[0] in starts):
-            return _tidy(key, joins)
+    if any(_seam(before, after, joins) for before, after in zip(parts, parts[1:])):
+        return _tidy(key, joins)
     return key
+
+
+def _seam(before: str, after: str, joins: tuple[tuple[str, str], ...]) -> bool:
+    """Whether two tidy keys need tidying where they meet (a repeated class, a join)."""
+    return bool(before and after and (before[-1] == after[0] or before[-1] + after[0] in _join_starts(joins)))
 
 
 @functools.cache
@@ -447,8 +457,9 @@ class Index:
     are ``members[offsets[2 * slot]:offsets[2 * slot + 2]]`` in two groups: group 0
     (up to ``offsets[2 * slot + 1]``) holds the variants whose skeleton is the slot's
     string, group 1 those whose skeleton is one class longer. A group's members share
-    a skeleton length, so a query can bound their scores, and skip the group, before
-    reading them (``_Matcher._promising``). Numpy arrays keep it compact, quick to
+    a skeleton length, and the index keeps their longest key and the ranges of their
+    word and vowel counts, so a query can bound their scores, and skip the group,
+    before reading them (``_Matcher._promising``). Numpy arrays keep it compact, quick to
     save and quick to score.
     """
 
@@ -462,12 +473,14 @@ class Index:
     variant_penalty: Any         # subtracted from the variant's score (float32 array)
     variant_length: Any          # length of the variant's key (int16 array)
     variant_skeleton_length: Any  # length of the variant's skeleton (int16 array)
-    variant_skeleton_slot: Any   # slot of the variant's skeleton (int32 array)
     variant_vowels: Any          # variant -> count of each vowel class, sorted (int16 array, variants x vowels)
     slots: dict[str, int]
     offsets: Any                 # int64 array, two per slot (its groups) and one more
     members: Any                 # int32 array of variants
     longest: Any                 # group -> length of its longest key (int16 array)
+    group_low: Any               # group -> least entry word count and vowel counts (int16 array, groups x 4)
+    group_high: Any              # group -> greatest of the same
+    group_known: Any             # group holds a variant from a known rendering (bool array)
     max_words: int
 
     def candidates(self, key: str) -> Any:
@@ -523,21 +536,44 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
             for neighbour in _neighbours(skel):
                 filed_group.append(2 * slots.setdefault(neighbour, len(slots)) + (neighbour != skel))
                 filed_variant.append(variant)
+    # The word keys served this build. Each of the cache's entries holds a tuple the
+    # garbage collector tracks: left there, they would make every full collection
+    # of a process that goes on to match text walk a hundred thousand of them.
+    _latin_word_keys.cache_clear()
     group_array = np.asarray(filed_group, dtype=np.int64)
     order = np.argsort(group_array, kind="stable")
     offsets = np.zeros(2 * len(slots) + 1, dtype=np.int64)
     np.cumsum(np.bincount(group_array, minlength=2 * len(slots)), out=offsets[1:])
+    members = np.asarray(filed_variant, dtype=np.int32)[order]
     lengths = np.asarray([len(k) for k in variant_key], dtype=np.int16)
-    longest = np.zeros(2 * len(slots), dtype=np.int16)
-    np.maximum.at(longest, group_array, lengths[filed_variant])
+    word_array = np.asarray(words, dtype=np.int16)
+    entry_array = np.asarray(variant_entry, dtype=np.int32)
+    known_array = np.asarray(variant_known, dtype=bool)
     vowels = sorted(VOWELS)
-    return Index(latin, types, np.asarray(words, dtype=np.int16), np.asarray(variant_entry, dtype=np.int32),
-                 variant_key, variant_skeleton, np.asarray(variant_known, dtype=bool),
+    vowel_counts = np.asarray([[k.count(v) for v in vowels] for k in variant_key], dtype=np.int16).reshape(-1, len(vowels))
+    # Each group's longest key, range of entry word counts and vowel counts, and
+    # whether it holds a known rendering: what _promising bounds a group's scores by.
+    low, high = _group_ranges(np.column_stack([lengths, word_array[entry_array], vowel_counts])[members], offsets)
+    known = _group_ranges(known_array[members], offsets)[1]
+    return Index(latin, types, word_array, entry_array, variant_key, variant_skeleton, known_array,
                  np.asarray(variant_penalty, dtype=np.float32), lengths,
-                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16),
-                 np.asarray([slots[k] for k in variant_skeleton], dtype=np.int32),
-                 np.asarray([[k.count(v) for v in vowels] for k in variant_key], dtype=np.int16).reshape(-1, len(vowels)),
-                 slots, offsets, np.asarray(filed_variant, dtype=np.int32)[order], longest, max(words, default=1))
+                 np.asarray([len(k) for k in variant_skeleton], dtype=np.int16), vowel_counts,
+                 slots, offsets, members, high[:, 0].copy(), low[:, 1:].copy(), high[:, 1:].copy(), known,
+                 max(words, default=1))
+
+
+def _group_ranges(values: Any, offsets: Any) -> tuple[Any, Any]:
+    """The least and the greatest of ``values`` (sorted by group) in each group; 0 in empty groups."""
+    import numpy as np
+
+    low = np.zeros((len(offsets) - 1, *values.shape[1:]), dtype=values.dtype)
+    high = low.copy()
+    filled = offsets[:-1] < offsets[1:]
+    # reduceat reads each filled group up to the start of the next one, so empty
+    # groups in between do not matter.
+    low[filled] = np.minimum.reduceat(values, offsets[:-1][filled], axis=0)
+    high[filled] = np.maximum.reduceat(values, offsets[:-1][filled], axis=0)
+    return low, high
 
 
 def default_cache_dir() -> Path:
@@ -700,9 +736,14 @@ class _Matcher:
                                         index.words[index.variant_entry], index.variant_vowels]).astype(np.int16)
         self.group_offsets = memoryview(index.offsets)
         self.group_longest = memoryview(index.longest)
-        # A set keeps each hash beside its string in one compact table, so a string
-        # that is not there costs fewer cache misses than in the dict (32 MiB for 1M slots).
-        self.slot_strings = frozenset(index.slots)
+        self.group_low = memoryview(index.group_low)
+        self.group_high = memoryview(index.group_high)
+        self.group_known = memoryview(index.group_known)
+        # For reachable(): the first classes of every slot string (50 MiB for 1M slots).
+        # A dict, not a set: CPython leaves a dict of strings out of garbage collection,
+        # whereas every full collection would walk a set's million strings.
+        self.openings = dict.fromkeys(s[:n] for s in index.slots for n in OPENING_LENGTHS if len(s) >= n)
+        self.opened: dict[str, bool] = {}  # reachable()'s answers by opening
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -739,6 +780,26 @@ class _Matcher:
         variants = self._compared(key, words, floor, self.index.candidates(key))
         return self._best(*self._scores(key, words, variants, marks), width)
 
+    def reachable(self, skel: str) -> bool:
+        """Whether a slot may be within one deletion of ``skel``; if not, no entry is.
+
+        Such a slot starts with the first n + 1 classes of ``skel`` less one, for any n
+        below the length of ``skel``. Testing that for one n up to 7 is a few look-ups
+        where _promising makes one per class, and it rejects most spans of three words
+        or more; a span and its longer versions share the answer.
+        """
+        if len(skel) <= OPENING_LENGTHS[0]:
+            return True
+        head = skel[:OPENING_LENGTHS[-1] + 1]
+        answer = self.opened.get(head)
+        if answer is None:
+            # Keyed by strings alone, the cache holds no object the garbage collector
+            # tracks: new entries on every line would make it run full collections.
+            if len(self.opened) >= 1 << 16:
+                self.opened.clear()
+            answer = self.opened[head] = any(head[:i] + head[i + 1:] in self.openings for i in range(len(head)))
+        return answer
+
     def _compared(self, key: str, words: int, floor: float, variants: Any) -> Any:
         """The ``variants`` whose lengths leave them a chance to reach ``floor``, and known renderings."""
         import numpy as np
@@ -766,9 +827,10 @@ class _Matcher:
         distance: two different skeletons of one length are at least 2 apart, and
         since vowels pair only with vowels, two keys are at least as far apart as their
         skeletons plus the vowels of each class one has more of than the other. A group
-        of the index is skipped unread when its skeleton length and longest key bound
-        the scores of all its members below that, and the deletions of the span's
-        skeleton are not looked up when no group they can lead to could pass.
+        of the index is skipped unread when its skeleton length, longest key and ranges
+        of word and vowel counts bound the scores of all its members below that, and the
+        deletions of the span's skeleton are not looked up when no group they can lead
+        to could pass.
         """
         import numpy as np
 
@@ -778,13 +840,16 @@ class _Matcher:
         key_length, skeleton_length = len(key), len(skel)
         vowels = key_length - skeleton_length
 
-        def group_bound(distance: int, group_skeleton_length: int, longest: float) -> float:
+        def group_bound(distance: int, group_skeleton_length: int, longest: float,
+                        vowel_gap: int = 0, word_gap: int = 0) -> float:
             # Keys are at least ``distance`` apart, plus the difference in vowels: the
             # bound is highest for a member key as long as ``longest``, or with as many
-            # vowels as the span's key if that is shorter.
+            # vowels as the span's key if that is shorter; and at least ``vowel_gap``
+            # more than ``distance`` apart when the group's vowel counts say so.
             member_length = min(longest, group_skeleton_length + vowels)
-            return 1.0 - 0.5 * distance / (key_length + member_length) \
-                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty
+            return 1.0 - 0.5 * max(distance / (key_length + member_length), (distance + vowel_gap) / (key_length + longest)) \
+                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty \
+                - WORD_COUNT_PENALTY * word_gap
 
         # A deletion leads to groups at distance 1 (one class shorter) or 2, whose
         # longest keys are not known before the look-up.
@@ -794,9 +859,12 @@ class _Matcher:
         else:
             neighbours = list(_neighbours(skel))
         # Most spans are near no slot at all.
-        if self.slot_strings.isdisjoint(neighbours):
+        if index.slots.keys().isdisjoint(neighbours):
             return index.members[:0]
+        key_vowels = [key.count(v) for v in sorted(VOWELS)]
+        low, high = self.group_low, self.group_high
         parts = []
+        distances = []
         for neighbour in neighbours:
             slot = index.slots.get(neighbour)
             if slot is None:
@@ -812,22 +880,41 @@ class _Matcher:
                     distance = abs(group_skeleton_length - skeleton_length)
                 else:
                     distance = 0 if neighbour == skel else 2
-                if group_bound(distance, group_skeleton_length, self.group_longest[group]) >= lowest:
-                    parts.append(index.members[start:end])
+                longest = self.group_longest[group]
+                if group_bound(distance, group_skeleton_length, longest) < lowest:
+                    continue
+                # _compared drops entries more than a word longer or shorter, unless
+                # they come from a known rendering.
+                if not self.group_known[group]:
+                    word_gap = max(0, low[group, 0] - words, words - high[group, 0])
+                    vowel_gap = sum(max(0, low[group, i] - count, count - high[group, i])
+                                    for i, count in enumerate(key_vowels, start=1))
+                    if word_gap > 1 or group_bound(distance, group_skeleton_length, longest, vowel_gap, word_gap) < lowest:
+                        continue
+                parts.append(index.members[start:end])
+                distances.append(distance)
         if not parts:
             return index.members[:0]
-        variants = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        # A member's distance is its group's: a variant with the span's own skeleton
+        # filed elsewhere (at 2) counts in group 0 of the span's own slot (at 0).
+        distance_array: Any = distances[0]
+        variants = parts[0]
+        if len(parts) > 1:
+            variants = np.concatenate(parts)
+            distance_array = np.repeat(distances, [len(part) for part in parts])
         # One gather for the integer columns, as the few rows are scattered in memory.
         skeleton_lengths, lengths, entry_words, *vowel_counts = self.profile[variants].T
-        different = index.variant_skeleton_slot[variants] != index.slots.get(skel, -1)
-        distances = np.abs(skeleton_lengths - skeleton_length) + 2 * ((skeleton_lengths == skeleton_length) & different)
-        vowel_gap = sum(np.abs(count - key.count(v)) for count, v in zip(vowel_counts, sorted(VOWELS)))
-        bounds = 1.0 - 0.5 * (distances + vowel_gap) / (lengths + key_length) \
-            - 0.5 * distances / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
+        vowel_gap = sum(np.abs(count - k) for count, k in zip(vowel_counts, key_vowels))
+        bounds = 1.0 - 0.5 * (distance_array + vowel_gap) / (lengths + key_length) \
+            - 0.5 * distance_array / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
             - WORD_COUNT_PENALTY * np.abs(entry_words - words)
         # Few variants pass, if any: the length filter of _compared runs on those alone.
         variants = variants[(bounds >= lowest) | index.variant_known[variants]]
-        return np.unique(self._compared(key, words, floor, variants)) if len(variants) else variants
+        if not len(variants):
+            return variants
+        # Each group is sorted and holds a variant once; groups together may not be.
+        compared = self._compared(key, words, floor, variants)
+        return np.unique(compared) if len(parts) > 1 else compared
 
     def _scores(self, key: str, words: int, variants: Any, marks: str = "") -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
@@ -991,41 +1078,64 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     words = [(m.start(), m.end(), m[0]) for m in compiled.word_pattern.finditer(text)]
     if not words:
         return []
-    keys = [_arabic_word_key(w, compiled) for _, _, w in words]
+    # Per word, once a line: what every span it is in needs of it.
+    plain = [w for _, _, w in words]
+    keys = [_arabic_word_key(w, compiled) for w in plain]
+    marked = [w.translate(compiled.unmarked_table) for w in plain]
+    seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
+    alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
+    precision = compiled.precision
     # One word more than the longest entry (a space ASR put inside a name), but never
     # more than MAX_SPAN_WORDS: longer names are matched by their parts' spans only.
     longest = min(index.max_words + 1, MAX_SPAN_WORDS)
     found: list[tuple[float, int, Match]] = []
     for first in range(len(words)):
+        # The first word whole, or split after a proclitic: (written proclitic, whether
+        # it ends in the article, rest, its key, its marked letters, and whether the key
+        # needs tidying where the next word's meets it).
+        heads = []
+        whole = [] if plain[first].startswith(compiled.elided) else [("", False, plain[first])]
+        for written, article, head in [*whole, *_proclitic_splits(plain[first], compiled)]:
+            head_key = _arabic_word_key(head, compiled)
+            heads.append((written, article, head, head_key, head.translate(compiled.unmarked_table),
+                          first + 1 < len(words) and _seam(head_key, keys[first + 1], compiled.joins)))
+        # The keys and marked letters of the span's further words, joined as _concat
+        # joins them: ``rest_seams`` if a seam between two of them needs tidying.
+        rest = rest_marks = ""
+        rest_seams = False
         for last in range(first, min(len(words), first + longest)):
-            if last > first and (text[words[last - 1][1]:words[last][0]].strip()
-                                 or words[last][2].startswith(compiled.elided)):
-                break  # something other than spaces between the words, or a proclitic
-            span_words = [w for _, _, w in words[first:last + 1]]
-            alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
-            needed = matcher.needed(span_words, min_score, alone)
-            if needed > 1.0:
-                continue
-            rest = keys[first + 1:last + 1]
-            options = [] if span_words[0].startswith(compiled.elided) else [("", False, span_words[0])]
-            # In a one-word span, a proclitic is split off only when what remains is not
-            # itself a frequent Arabic word (bi + al-miyya is "by the hundred", not "by
-            # Mia"); in longer spans the other words are the evidence.
-            options += [(written, article, head) for written, article, head in _proclitic_splits(span_words[0], compiled)
-                        if last > first or _zipf(head) < compiled.precision.frequent_word]
-            for written, article, head in options:
-                key = _concat([_arabic_word_key(head, compiled), *rest], compiled.joins)
-                skel = skeleton(key)
-                if not skel:
+            if last > first:
+                if text[words[last - 1][1]:words[last][0]].strip() or plain[last].startswith(compiled.elided):
+                    break  # something other than spaces between the words, or a proclitic
+                rest += keys[last]
+                rest_marks += marked[last]
+                rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
+            span_words = plain[first:last + 1]
+            needed = None
+            for written, article, head, head_key, head_marks, head_seam in heads:
+                # In a one-word span, a proclitic is split off only when what remains is
+                # not itself a frequent Arabic word (bi + al-miyya is "by the hundred",
+                # not "by Mia"); in longer spans the other words are the evidence.
+                if written and last == first and _zipf(head) >= precision.frequent_word:
                     continue
+                key = head_key + rest
+                if rest_seams or (last > first and head_seam):
+                    key = _tidy(key, compiled.joins)
+                skel = skeleton(key)
+                if not skel or not matcher.reachable(skel):
+                    continue
+                # The same for every head of the span, and not wanted by most spans.
+                if needed is None:
+                    needed = matcher.needed(span_words, min_score, alone)
+                if needed > 1.0:
+                    break
                 # The score this span must reach; with --candidates, weaker entries are
                 # listed too.
-                floor = max(needed, compiled.precision.short_score if len(skel) <=
-                            compiled.precision.short_skeleton else 0.0) + (0.02 if written else 0.0)
+                floor = max(needed, precision.short_score if len(skel) <= precision.short_skeleton else 0.0) + \
+                    (0.02 if written else 0.0)
                 if candidates:
                     floor -= CANDIDATE_MARGIN
-                marks = "".join(c for word in (head, *span_words[1:]) for c in word if c in compiled.marked)
-                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), marks)
+                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), head_marks + rest_marks)
                 if not ranked:
                     continue
                 score, number = ranked[0]
@@ -1033,8 +1143,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 if written:
                     score -= 0.02  # the reading without a proclitic wins a tie
                 if article:
-                    score -= compiled.precision.article  # foreign names rarely take the article
-                if len(skel) <= compiled.precision.short_skeleton and score < compiled.precision.short_score:
+                    score -= precision.article  # foreign names rarely take the article
+                if len(skel) <= precision.short_skeleton and score < precision.short_score:
                     continue
                 if score < matcher.needed(span_words, min_score, alone, matcher.prior(number)):
                     continue
@@ -1045,7 +1155,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 if (article or last == first) and index.entries[number] == index.entries[number].lower():
                     continue
                 if lexicons and score < needed + \
-                        compiled.precision.lexical * _ordinary_share(span_words, lexicons):
+                        precision.lexical * _ordinary_share(span_words, lexicons):
                     continue
                 start, end = words[first][0], words[last][1]
                 match = Match(start, end, text[start:end], written, index.entries[number], index.types[number],

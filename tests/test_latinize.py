@@ -188,6 +188,36 @@ def test_ranking_skips_only_candidates_that_cannot_matter() -> None:
     assert compared > 1000
 
 
+def test_reachable_rejects_only_skeletons_near_no_slot() -> None:
+    """_Matcher.reachable may let through a skeleton near no slot, never reject one near a slot.
+
+    The queries are slot strings of entries of one to three words, some with classes
+    added, with one class deleted, inserted or changed; a rejected one must have no
+    deletion neighbour among the slots.
+    """
+    from wordfreq import top_n_list
+
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    rng = random.Random(2)
+    words = top_n_list("en", 3000)
+    entries = [Entry(" ".join(rng.sample(words, rng.choice((1, 2, 3))))) for _ in range(3000)]
+    index = build_index(entries)
+    matcher = latinize_module._Matcher(index, latinize_module.rules())
+    classes = "BTDSCGKHFLMNR"
+    rejected = passed = 0
+    for slot in rng.sample(sorted(s for s in index.slots if len(s) >= 5), 4000):
+        skel = slot + "".join(rng.choice(classes) for _ in range(rng.randrange(3)))
+        position = rng.randrange(len(skel))
+        for query in (skel, skel[:position] + skel[position + 1:], skel[:position] + rng.choice(classes) + skel[position:],
+                      skel[:position] + rng.choice(classes) + skel[position + 1:]):
+            if matcher.reachable(query):
+                passed += not matcher.index.slots.keys().isdisjoint(latinize_module._neighbours(query))
+            else:
+                rejected += 1
+                assert matcher.index.slots.keys().isdisjoint(latinize_module._neighbours(query)), query
+    assert rejected > 1000 and passed > 1000
+
+
 @pytest.mark.parametrize("options", [{"min_score": 1.5}, {"output_format": "xml"}, {"candidates": -1}])
 def test_bad_options_are_option_errors(options: dict) -> None:
     with pytest.raises(OptionError):
