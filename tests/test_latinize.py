@@ -90,6 +90,18 @@ def test_skeleton_drops_vowel_classes() -> None:
 # Matching
 
 
+def test_plain_word_frequencies_are_wordfreqs() -> None:
+    # _zipf skips wordfreq's tokenizer for words of plain letters; it must give the
+    # same value for frequent, rare and unknown words.
+    from wordfreq import top_n_list, zipf_frequency
+
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    words = top_n_list("ar", 200_000)[::97] + ["تايلور", "قققققق", "ب", "إد", "آلان", "ئ"]
+    plain = [w for w in words if latinize_module._PLAIN_ARABIC.fullmatch(w)]
+    assert len(plain) > 1500
+    assert [latinize_module._plain_zipf(w) for w in plain] == [zipf_frequency(w, "ar") for w in plain]
+
+
 def test_frequent_arabic_words_are_never_replaced(tmp_path: Path) -> None:
     catalogue = tmp_path / "words.txt"
     catalogue.write_text("Low\nMan\nFee\n", encoding="utf-8")
