@@ -707,10 +707,10 @@ class Match:
 @functools.lru_cache(maxsize=1 << 17)
 def _zipf(word: str) -> float:
     """``word``'s Zipf frequency as Arabic text (wordfreq's ``zipf_frequency``)."""
-    from wordfreq import zipf_frequency
-
     if _PLAIN_ARABIC.fullmatch(word):
         return _plain_zipf(word)
+    from wordfreq import zipf_frequency
+
     return float(zipf_frequency(word, "ar"))
 
 
