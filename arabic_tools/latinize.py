@@ -117,16 +117,19 @@ class LatinizeRules:
     digest: str
 
     @functools.cached_property
+    def word_chars(self) -> frozenset[str]:
+        """What an Arabic-script word is made of: mapped letters, silent letters and digits."""
+        return frozenset(self.arabic) | self.silent | frozenset(_ARABIC_DIGITS)
+
+    @functools.cached_property
     def word_pattern(self) -> re.Pattern[str]:
-        """An Arabic-script word: a run of mapped letters, silent letters and digits."""
-        chars = sorted(set(self.arabic) | self.silent | set(_ARABIC_DIGITS))
-        return re.compile("[" + "".join(re.escape(c) for c in chars) + "]+")
+        """An Arabic-script word: a run of ``word_chars``."""
+        return re.compile("[" + "".join(re.escape(c) for c in sorted(self.word_chars)) + "]+")
 
     @functools.cached_property
     def unmarked_table(self) -> dict[int, None]:
-        """Deletes every letter a word (``word_pattern``) can have but the ``marked`` ones."""
-        chars = set(self.arabic) | self.silent | set(_ARABIC_DIGITS)
-        return {ord(c): None for c in chars if c not in self.marked}
+        """Deletes every character of a word (``word_chars``) but the ``marked`` letters."""
+        return {ord(c): None for c in self.word_chars if c not in self.marked}
 
     @functools.cached_property
     def letter_table(self) -> dict[int, str]:
