@@ -63,7 +63,8 @@ MAX_SPAN_WORDS = 6
 CANDIDATE_MARGIN = 0.15
 PRIOR_WEIGHT = 0.002
 TIE_WINDOW = 8
-NEAR_TIE = 0.01  # entries this close to the best one are ranked by prior() too
+NEAR_TIE = 0.01  # entries this close to the best one are ranked by prior() and fit() too
+FIT_WEIGHT = 0.05  # of fit() in the order of near ties
 # A prior() bonus is PRIOR_WEIGHT times a Zipf frequency, and a frequency of at most 1
 # is a Zipf value of at most 9.
 MAX_ZIPF = 9.0
@@ -104,7 +105,8 @@ class Precision:
 class LatinizeRules:
     """A compiled ``latinize`` rule file."""
 
-    arabic: Mapping[str, str]
+    arabic: Mapping[str, str]  # letter -> subclasses or classes
+    subclasses: Mapping[str, str]  # subclass -> its class
     final: Mapping[str, str]
     initial: tuple[tuple[str, str], ...]  # (letters, classes) at the start of a word, longest first
     marked: Mapping[str, tuple[str, ...]]  # Arabic letter -> Latin spellings that license it
@@ -130,6 +132,16 @@ class LatinizeRules:
     def unmarked_table(self) -> dict[int, None]:
         """Deletes every character of a word (``word_chars``) but the ``marked`` letters."""
         return {ord(c): None for c in self.word_chars if c not in self.marked}
+
+    @functools.cached_property
+    def projection(self) -> dict[int, str]:
+        """Writes every subclass as its class."""
+        return str.maketrans(dict(self.subclasses))
+
+    @functools.cached_property
+    def silent_table(self) -> dict[int, None]:
+        """Deletes the ``silent`` letters."""
+        return dict.fromkeys(map(ord, self.silent))
 
     @functools.cached_property
     def letter_table(self) -> dict[int, str]:
@@ -165,13 +177,20 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
     for name in classes:
         if len(name) != 1 or not name.isalpha():
             raise rules.error(f"classes.{name}", "a class name must be one ASCII letter")
-    known = set(classes)
+    subclasses = {}
+    for name, parent in rules.get("subclasses", Mapping, {}).items():
+        if len(name) != 1 or not name.isalpha() or name in classes:
+            raise rules.error(f"subclasses.{name}", "a subclass name must be one ASCII letter that is not a class")
+        if parent not in classes:
+            raise rules.error(f"subclasses.{name}", f"{parent!r} is not one of the classes")
+        subclasses[name] = parent
+    known = set(classes) | set(subclasses)
 
     def sound(entry: str, value: Any) -> str:
         text = rules.expect(entry, value, str)
         unknown = sorted(set(text) - known)
         if unknown:
-            raise rules.error(entry, f"{unknown[0]!r} is not one of the classes")
+            raise rules.error(entry, f"{unknown[0]!r} is not one of the classes or subclasses")
         return text  # type: ignore[no-any-return]
 
     arabic = {char: sound(f"arabic.{char!r}", value) for char, value in rules.charmap("arabic").items()}
@@ -190,6 +209,8 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
                                for i, spelling in enumerate(rules.expect(f"marked.{letter!r}", spellings, tuple)))
     silent = rules.charset("silent")
     joins = tuple((sound(f"joins.{seq}", seq), sound(f"joins.{seq}", out)) for seq, out in rules.get("joins", Mapping).items())
+    if any(c in subclasses for join in joins for c in "".join(join)):
+        raise rules.error("joins", "joins are written in classes, not subclasses")
     groups = rules.get("latin", Mapping)
     common = _compile_groups(rules, "latin.common", groups.get("common", ()), sound)
     languages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {}
@@ -243,7 +264,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         article=float(rules.get("precision.article", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
-    return LatinizeRules(arabic, final, tuple(initial), marked, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
+    return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
 
 
 def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
@@ -331,56 +352,64 @@ def _join_starts(joins: tuple[tuple[str, str], ...]) -> frozenset[str]:
     return frozenset(sequence[:2] for sequence, _ in joins)
 
 
-def latin_keys(text: str, compiled: LatinizeRules | None = None) -> tuple[str, ...]:
+def latin_keys(text: str, compiled: LatinizeRules | None = None, fine: bool = False) -> tuple[str, ...]:
     """The sound-class strings of a Latin-script name, one per reading (English, French).
+
+    ``fine``: in subclasses where the spelling has them.
 
     >>> latin_keys("Ed Sheeran")
     ('iDCiRaN',)
     >>> latin_keys("Béraud")
     ('BiRuD', 'BiRu')
+    >>> latin_keys("Zuzana", fine=True)
+    ('ZuZaNa',)
     """
     compiled = compiled or rules()
-    return _latin_keys(text, compiled)
+    return _latin_keys(text, compiled, fine)
 
 
 @functools.lru_cache(maxsize=1 << 18)
-def _latin_word_keys(word: str, compiled: LatinizeRules) -> tuple[str, ...]:
+def _latin_word_keys(word: str, compiled: LatinizeRules, fine: bool = False) -> tuple[str, ...]:
     keys = []
     for pattern, sounds in compiled.languages.values():
-        key = pattern.sub(lambda m: sounds[m.lastindex - 1], word)  # type: ignore[operator]
-        keys.append(_tidy("".join(_CLASS.findall(key)), compiled.joins))
+        key = "".join(_CLASS.findall(pattern.sub(lambda m: sounds[m.lastindex - 1], word)))  # type: ignore[operator]
+        keys.append(_tidy(key if fine else key.translate(compiled.projection), compiled.joins))
     return tuple(keys)
 
 
-def _latin_keys(text: str, compiled: LatinizeRules) -> tuple[str, ...]:
+def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple[str, ...]:
     lowered = text.lower()
     words = lowered.split()
     readings = []
     for i, condition in enumerate(compiled.when):
         if condition is not None and not condition.search(lowered):
             continue
-        parts = [_latin_word_keys(word, compiled)[i] for word in words]
+        parts = [_latin_word_keys(word, compiled, fine)[i] for word in words]
         key = _concat(parts, compiled.joins)
         if key and key not in readings:
             readings.append(key)
     return tuple(readings)
 
 
-def arabic_key(text: str, compiled: LatinizeRules | None = None) -> str:
+def arabic_key(text: str, compiled: LatinizeRules | None = None, fine: bool = False) -> str:
     """The sound-class string of Arabic-script text (spaces ignored).
+
+    ``fine``: in subclasses where the letters are of one.
 
     >>> arabic_key("إد شيران")
     'iDCiRaN'
     >>> arabic_key("بورنه")
     'BuRNa'
+    >>> arabic_key("زوزانا", fine=True)
+    'ZuZaNa'
     """
     compiled = compiled or rules()
-    return _concat([_arabic_word_key(w, compiled) for w in text.split()], compiled.joins)
+    return _concat([_arabic_word_key(w, compiled, fine) for w in text.split()], compiled.joins)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _arabic_word_key(word: str, compiled: LatinizeRules) -> str:
-    letters = word.translate({ord(c): None for c in compiled.silent})
+@functools.lru_cache(maxsize=1 << 17)
+def _arabic_word_key(word: str, compiled: LatinizeRules, fine: bool = False) -> str:
+    letters = word.translate(compiled.silent_table)
     tail = ""
     if len(letters) > 1 and letters[-1] in compiled.final:
         letters, tail = letters[:-1], compiled.final[letters[-1]]
@@ -389,7 +418,8 @@ def _arabic_word_key(word: str, compiled: LatinizeRules) -> str:
         if letters.startswith(sequence) and len(letters) + len(tail) > len(sequence):
             head, letters = classes, letters[len(sequence):]
             break
-    return _tidy(head + letters.translate(compiled.letter_table) + tail, compiled.joins)
+    key = head + letters.translate(compiled.letter_table) + tail
+    return _tidy(key if fine else key.translate(compiled.projection), compiled.joins)
 
 
 def skeleton(key: str) -> str:
@@ -711,19 +741,31 @@ class Match:
 def _zipf(word: str) -> float:
     """``word``'s Zipf frequency as Arabic text (wordfreq's ``zipf_frequency``)."""
     if _PLAIN_ARABIC.fullmatch(word):
-        return _plain_zipf(word)
+        return _plain_zipf((word,), "ar")
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, "ar"))
 
 
-# Letters that wordfreq's Arabic tokenizer leaves as they are (no marks, tatweel or
-# digits, nothing NFKC changes): a word of them alone is one token, itself.
+def _latin_zipf(text: str, language: str) -> float:
+    """``text``'s Zipf frequency as English or French text (wordfreq's ``zipf_frequency``)."""
+    if _PLAIN_LATIN.fullmatch(text):
+        return _plain_zipf(text.lower().split(" "), language)
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(text, language))
+
+
+# Text that wordfreq's tokenizer splits only at its spaces and changes in no other way
+# than wordfreq would (Arabic: no marks, tatweel or digits, nothing NFKC changes;
+# English and French: ASCII letters, which it lower-cases).
 _PLAIN_ARABIC = re.compile("[\u0621-\u063a\u0641-\u064a]+")
+_PLAIN_LATIN = re.compile("[A-Za-z]+(?: [A-Za-z]+)*")
 
 
-def _plain_zipf(word: str) -> float:
-    """zipf_frequency(word, "ar") for a word of ``_PLAIN_ARABIC`` letters, step for step.
+def _plain_zipf(tokens: Sequence[str], language: str) -> float:
+    """zipf_frequency(" ".join(tokens), language) for ``_PLAIN_ARABIC`` or ``_PLAIN_LATIN``
+    text, in wordfreq's tokens, step for step.
 
     It skips wordfreq's tokenizer, which took a third of the time of the look-ups a
     new line makes; tests/test_latinize.py checks it against zipf_frequency.
@@ -731,10 +773,17 @@ def _plain_zipf(word: str) -> float:
     from wordfreq import freq_to_zipf, get_frequency_dict, zipf_to_freq
 
     least = zipf_to_freq(0.0)
-    frequency = get_frequency_dict("ar", "best").get(word)
-    # _word_frequency: combine the tokens' frequencies (one here), keep three
-    # significant digits.
-    unrounded = least if frequency is None else max(1.0 / (1.0 / frequency), least)
+    frequencies = get_frequency_dict(language, "best")
+    # _word_frequency: combine the tokens' frequencies (1/f = 1/f1 + 1/f2 + ...; the
+    # least if any is unknown), keep three significant digits.
+    inverse = 0.0
+    for token in tokens:
+        frequency = frequencies.get(token)
+        if frequency is None:
+            inverse = math.inf
+            break
+        inverse += 1.0 / frequency
+    unrounded = max(1.0 / inverse, least)
     frequency = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
     return float(round(freq_to_zipf(frequency), 2))
 
@@ -775,15 +824,17 @@ class _Matcher:
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
-    def _ranked(self, key: str, words: int, width: int, floor: float, marks: str = "") -> tuple[tuple[float, int], ...]:
+    def _ranked(self, key: str, words: int, width: int, floor: float, marks: str = "",
+                fine: str = "") -> tuple[tuple[float, int], ...]:
         """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words) scoring ``floor`` or more.
 
         The score is the mean Indel similarity of the class strings and of their
         skeletons, less a little for each word the entry has more or fewer than the
         span (a space inside a name or missing between words is an ASR slip, not the
         rule), and less a little for a second (French) reading. Near ties go to the
-        entry that is more frequent as English or French text (Julia before Golias),
-        then to the entry listed first.
+        entry whose spelling fits ``fine``, the span's key in subclasses, better
+        (زوزانا Zuzana before Susana), and to the entry that is more frequent as
+        English or French text (Julia before Golias), then to the entry listed first.
 
         When no entry can reach ``floor`` (less ``FLOOR_SLACK``), even with the largest
         frequency bonus, the answer is empty: find_matches would discard it anyway.
@@ -804,9 +855,9 @@ class _Matcher:
             if top + PRIOR_WEIGHT * MAX_ZIPF < floor - FLOOR_SLACK:
                 return ()
             if np.count_nonzero(scores >= top - NEAR_TIE - BOUND_MARGIN) <= 4 * (width + TIE_WINDOW):
-                return self._best(scores, numbers, width)
+                return self._best(scores, numbers, width, fine)
         variants = self._compared(key, words, floor, self.index.candidates(key))
-        return self._best(*self._scores(key, words, variants, marks), width)
+        return self._best(*self._scores(key, words, variants, marks), width, fine)
 
     def reachable(self, skel: str) -> bool:
         """Whether a slot may be within one deletion of ``skel``; if not, no entry is.
@@ -890,6 +941,7 @@ class _Matcher:
         if index.slots.keys().isdisjoint(neighbours):
             return index.members[:0]
         key_vowels = [key.count(v) for v in sorted(VOWELS)]
+        vowel_columns = list(enumerate(key_vowels, start=1))  # columns of group_low and group_high
         low, high = self.group_low, self.group_high
         parts = []
         distances = []
@@ -915,9 +967,12 @@ class _Matcher:
                 # they come from a known rendering.
                 if not self.group_known[group]:
                     word_gap = max(0, low[group, 0] - words, words - high[group, 0])
-                    vowel_gap = sum(max(0, low[group, i] - count, count - high[group, i])
-                                    for i, count in enumerate(key_vowels, start=1))
-                    if word_gap > 1 or group_bound(distance, group_skeleton_length, longest, vowel_gap, word_gap) < lowest:
+                    if word_gap > 1:
+                        continue
+                    vowel_gap = 0  # a loop: quicker than sum() over a generator here
+                    for column, count in vowel_columns:
+                        vowel_gap += max(0, low[group, column] - count, count - high[group, column])
+                    if group_bound(distance, group_skeleton_length, longest, vowel_gap, word_gap) < lowest:
                         continue
                 parts.append(index.members[start:end])
                 distances.append(distance)
@@ -969,8 +1024,11 @@ class _Matcher:
                 scores[position] = 1.0
         return scores, numbers
 
-    def _best(self, scores: Any, numbers: Any, width: int) -> tuple[tuple[float, int], ...]:
-        """The best ``width`` entries by score, near ties broken by ``prior``."""
+    def _best(self, scores: Any, numbers: Any, width: int, fine: str = "") -> tuple[tuple[float, int], ...]:
+        """The best ``width`` entries by score, near ties ordered by ``fit`` to ``fine`` and ``prior``.
+
+        A near tie's score gains its prior bonus; its fit only orders it.
+        """
         import numpy as np
 
         keep = min(len(scores), 4 * (width + TIE_WINDOW))
@@ -987,10 +1045,23 @@ class _Matcher:
                     break
         ranked = list(best.items())
         top_score = ranked[0][1]
-        near = [(score + PRIOR_WEIGHT * self.prior(number) if top_score - score < NEAR_TIE else score, number)
-                for number, score in ranked]
-        near.sort(key=lambda item: (-item[0], item[1]))
-        return tuple((min(score, 1.0), number) for score, number in near[:width])
+        # fit() only matters, and is only worth computing, between two near ties or more.
+        fitted = bool(fine) and len(ranked) > 1 and top_score - ranked[1][1] < NEAR_TIE
+        near = []
+        for number, score in ranked:
+            rank = score
+            if top_score - score < NEAR_TIE:
+                score += PRIOR_WEIGHT * self.prior(number)
+                rank = score + (FIT_WEIGHT * self.fit(fine, number) if fitted else 0.0)
+            near.append((rank, score, number))
+        near.sort(key=lambda item: (-item[0], item[2]))
+        return tuple((min(score, 1.0), number) for _, score, number in near[:width])
+
+    @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
+    def fit(self, fine: str, number: int) -> float:
+        """How well entry ``number``'s spelling fits ``fine``, a span's key in subclasses (0-1)."""
+        readings = _latin_keys(self.index.entries[number], self.rules, fine=True)
+        return max((self.similarity(fine, reading) for reading in readings), default=0.0)
 
     @functools.lru_cache(maxsize=1 << 18)  # noqa: B019 (one matcher per index and process)
     def unlicensed(self, marks: str, number: int) -> float:
@@ -1003,10 +1074,8 @@ class _Matcher:
     @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
     def prior(self, number: int) -> float:
         """How common the entry is as English or French text (wordfreq Zipf, 0-8)."""
-        from wordfreq import zipf_frequency
-
         text = self.index.entries[number]
-        return max(zipf_frequency(text, "en"), zipf_frequency(text, "fr"))
+        return max(_latin_zipf(text, "en"), _latin_zipf(text, "fr"))
 
     def needed(self, words: Sequence[str], min_score: float, alone: bool = False,
                prior: float | None = None) -> float:
@@ -1108,8 +1177,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         return []
     # Per word, once a line: what every span it is in needs of it.
     plain = [w for _, _, w in words]
-    keys = [_arabic_word_key(w, compiled) for w in plain]
-    marked = [w.translate(compiled.unmarked_table) for w in plain]
+    keys, fines, marked = zip(*[_word_parts(w, compiled) for w in plain])
     seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
     alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
     precision = compiled.precision
@@ -1119,13 +1187,13 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     found: list[tuple[float, int, Match]] = []
     for first in range(len(words)):
         # The first word whole, or split after a proclitic: (written proclitic, whether
-        # it ends in the article, rest, its key, its marked letters, and whether the key
-        # needs tidying where the next word's meets it).
+        # it ends in the article, rest, its key, its key in subclasses, its marked
+        # letters, and whether the key needs tidying where the next word's meets it).
         heads = []
         whole = [] if plain[first].startswith(compiled.elided) else [("", False, plain[first])]
         for written, article, head in [*whole, *_proclitic_splits(plain[first], compiled)]:
-            head_key = _arabic_word_key(head, compiled)
-            heads.append((written, article, head, head_key, head.translate(compiled.unmarked_table),
+            head_key, head_fine, head_marks = _word_parts(head, compiled)
+            heads.append((written, article, head, head_key, head_fine, head_marks,
                           first + 1 < len(words) and _seam(head_key, keys[first + 1], compiled.joins)))
         # The keys and marked letters of the span's further words, joined as _concat
         # joins them: ``rest_seams`` if a seam between two of them needs tidying.
@@ -1140,14 +1208,15 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
             needed = None
-            for written, article, head, head_key, head_marks, head_seam in heads:
+            for written, article, head, head_key, head_fine, head_marks, head_seam in heads:
                 # In a one-word span, a proclitic is split off only when what remains is
                 # not itself a frequent Arabic word (bi + al-miyya is "by the hundred",
                 # not "by Mia"); in longer spans the other words are the evidence.
                 if written and last == first and _zipf(head) >= precision.frequent_word:
                     continue
                 key = head_key + rest
-                if rest_seams or (last > first and head_seam):
+                tidied = rest_seams or (last > first and head_seam)
+                if tidied:
                     key = _tidy(key, compiled.joins)
                 skel = skeleton(key)
                 if not skel or not matcher.reachable(skel):
@@ -1163,7 +1232,13 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     (0.02 if written else 0.0)
                 if candidates:
                     floor -= CANDIDATE_MARGIN
-                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), head_marks + rest_marks)
+                # The key in subclasses: a seam in them is one in classes too (joins
+                # are in classes).
+                fine = head_fine + "".join(fines[first + 1:last + 1])
+                if tidied:
+                    fine = _tidy(fine, compiled.joins)
+                ranked = matcher.ranked(key, last - first + 1, max(1, candidates), round(floor, 3), head_marks + rest_marks,
+                                        fine)
                 if not ranked:
                     continue
                 score, number = ranked[0]
@@ -1196,6 +1271,12 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         if all(match.end <= other.start or match.start >= other.end for other in chosen):
             chosen.append(match)
     return sorted(chosen, key=lambda m: m.start)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _word_parts(word: str, compiled: LatinizeRules) -> tuple[str, str, str]:
+    """A word's key, its key in subclasses, and its marked letters."""
+    return _arabic_word_key(word, compiled), _arabic_word_key(word, compiled, True), word.translate(compiled.unmarked_table)
 
 
 @functools.lru_cache(maxsize=1 << 17)

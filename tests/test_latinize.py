@@ -83,6 +83,24 @@ def test_asr_variants_have_one_key(one: str, other: str) -> None:
     assert arabic_key(one) == arabic_key(other)
 
 
+def test_subclasses_are_part_of_their_class() -> None:
+    # Matching sees only classes: ASR mixes up ز and س, ث and ت.
+    assert arabic_key("زوزانا") == arabic_key("سوسانا") == latin_keys("Zuzana")[0] == latin_keys("Susana")[0]
+    assert arabic_key("زوزانا", fine=True) == latin_keys("Zuzana", fine=True)[0] != latin_keys("Susana", fine=True)[0]
+
+
+@pytest.mark.parametrize(("arabic", "latin"), [("زوزانا", "Zuzana"), ("سوسانا", "Susana"), ("ييلا", "Yella"),
+                                               ("إيلا", "Ella"), ("سياني", "Siani"), ("زياني", "Ziani")])
+def test_subclasses_break_near_ties(tmp_path: Path, arabic: str, latin: str) -> None:
+    # Each pair of entries has one key; the letters the Arabic chose tell them apart,
+    # whichever comes first in the catalogue or is more frequent.
+    catalogue = tmp_path / "names.txt"
+    for order in (["Zuzana", "Susana", "Ella", "Yella", "Siani", "Ziani"],
+                  ["Susana", "Zuzana", "Yella", "Ella", "Ziani", "Siani"]):
+        catalogue.write_text("\n".join(order) + "\n", encoding="utf-8")
+        assert Latinizer(str(catalogue), cache_dir=str(tmp_path / "cache"))(arabic) == latin
+
+
 def test_skeleton_drops_vowel_classes() -> None:
     assert skeleton(arabic_key("سيلين ديون")) == "SLNDN"
 
@@ -99,7 +117,21 @@ def test_plain_word_frequencies_are_wordfreqs() -> None:
     words = top_n_list("ar", 200_000)[::97] + ["تايلور", "قققققق", "ب", "إد", "آلان", "ئ"]
     plain = [w for w in words if latinize_module._PLAIN_ARABIC.fullmatch(w)]
     assert len(plain) > 1500
-    assert [latinize_module._plain_zipf(w) for w in plain] == [zipf_frequency(w, "ar") for w in plain]
+    assert [latinize_module._plain_zipf((w,), "ar") for w in plain] == [zipf_frequency(w, "ar") for w in plain]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_plain_latin_frequencies_are_wordfreqs(language: str) -> None:
+    # prior() skips the tokenizer for names of ASCII letters and spaces, one word or
+    # several, known or not.
+    from wordfreq import top_n_list, zipf_frequency
+
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    words = [w for w in top_n_list(language, 100_000)[::53] if w.isascii() and w.isalpha()]
+    texts = [w.capitalize() for w in words] + [f"{a} {b}" for a, b in zip(words, words[7:])] + \
+        ["Ed Sheeran", "Shape of You", "Xyzzyq", "Zuzana Qwfp", "I"]
+    assert all(latinize_module._PLAIN_LATIN.fullmatch(t) for t in texts) and len(texts) > 2500
+    assert [latinize_module._latin_zipf(t, language) for t in texts] == [zipf_frequency(t, language) for t in texts]
 
 
 def test_frequent_arabic_words_are_never_replaced(tmp_path: Path) -> None:
@@ -300,9 +332,21 @@ def test_build_index_keeps_entry_order() -> None:
 
 def test_rule_file_errors_name_the_entry() -> None:
     text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
-    broken = text.replace('sound: "C"}', 'sound: "Q"}', 1)
-    with pytest.raises(RuleError, match=r"latin\.english\[0\]\.sound: 'Q' is not one of the classes"):
+    broken = text.replace('sound: "C"}', 'sound: "J"}', 1)
+    with pytest.raises(RuleError, match=r"latin\.english\[0\]\.sound: 'J' is not one of the classes"):
         rulebook.check(rulebook.parse(broken, "latinize.yaml"))
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("  Z: S ", "  S: S ", r"subclasses\.S: a subclass name must be one ASCII letter that is not a class"),
+    ("  Z: S ", "  Z: J ", r"subclasses\.Z: 'J' is not one of the classes"),
+    ("  TC: C", "  EC: C", r"joins: joins are written in classes, not subclasses"),
+])
+def test_subclass_errors_name_the_entry(old: str, new: str, message: str) -> None:
+    text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(RuleError, match=message):
+        rulebook.check(rulebook.parse(text.replace(old, new, 1), "latinize.yaml"))
 
 
 # Command line
