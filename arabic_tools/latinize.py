@@ -139,6 +139,11 @@ class LatinizeRules:
         return str.maketrans(dict(self.subclasses))
 
     @functools.cached_property
+    def readings(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+        """Each language's pattern and sounds, in the order of ``when``."""
+        return tuple(self.languages.values())
+
+    @functools.cached_property
     def silent_table(self) -> dict[int, None]:
         """Deletes the ``silent`` letters."""
         return dict.fromkeys(map(ord, self.silent))
@@ -368,13 +373,12 @@ def latin_keys(text: str, compiled: LatinizeRules | None = None, fine: bool = Fa
     return _latin_keys(text, compiled, fine)
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _latin_word_keys(word: str, compiled: LatinizeRules, fine: bool = False) -> tuple[str, ...]:
-    keys = []
-    for pattern, sounds in compiled.languages.values():
-        key = "".join(_CLASS.findall(pattern.sub(lambda m: sounds[m.lastindex - 1], word)))  # type: ignore[operator]
-        keys.append(_tidy(key if fine else key.translate(compiled.projection), compiled.joins))
-    return tuple(keys)
+@functools.lru_cache(maxsize=1 << 19)
+def _latin_word_key(word: str, compiled: LatinizeRules, reading: int, fine: bool = False) -> str:
+    """A word's key in the ``reading``-th language (computed only for the readings an entry gets)."""
+    pattern, sounds = compiled.readings[reading]
+    key = "".join(_CLASS.findall(pattern.sub(lambda m: sounds[m.lastindex - 1], word)))  # type: ignore[operator]
+    return _tidy(key if fine else key.translate(compiled.projection), compiled.joins)
 
 
 def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple[str, ...]:
@@ -384,7 +388,7 @@ def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple
     for i, condition in enumerate(compiled.when):
         if condition is not None and not condition.search(lowered):
             continue
-        parts = [_latin_word_keys(word, compiled, fine)[i] for word in words]
+        parts = [_latin_word_key(word, compiled, i, fine) for word in words]
         key = _concat(parts, compiled.joins)
         if key and key not in readings:
             readings.append(key)
@@ -572,7 +576,7 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     # The word keys served this build. Each of the cache's entries holds a tuple the
     # garbage collector tracks: left there, they would make every full collection
     # of a process that goes on to match text walk a hundred thousand of them.
-    _latin_word_keys.cache_clear()
+    _latin_word_key.cache_clear()
     group_array = np.asarray(filed_group, dtype=np.int64)
     order = np.argsort(group_array, kind="stable")
     offsets = np.zeros(2 * len(slots) + 1, dtype=np.int64)
@@ -582,8 +586,15 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     word_array = np.asarray(words, dtype=np.int16)
     entry_array = np.asarray(variant_entry, dtype=np.int32)
     known_array = np.asarray(variant_known, dtype=bool)
-    vowels = sorted(VOWELS)
-    vowel_counts = np.asarray([[k.count(v) for v in vowels] for k in variant_key], dtype=np.int16).reshape(-1, len(vowels))
+    # Each key's count of each vowel class, summed over the keys' code points at once
+    # (every key has a consonant, so none is empty).
+    codes = np.frombuffer("".join(variant_key).encode("utf-32-le"), dtype=np.uint32)
+    starts = np.zeros(len(variant_key), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    vowel_counts = np.zeros((len(variant_key), len(VOWELS)), dtype=np.int16)
+    if len(variant_key):
+        for column, vowel in enumerate(sorted(VOWELS)):
+            vowel_counts[:, column] = np.add.reduceat((codes == ord(vowel)).astype(np.int16), starts)
     # Each group's longest key, range of entry word counts and vowel counts, and
     # whether it holds a known rendering: what _promising bounds a group's scores by.
     low, high = _group_ranges(np.column_stack([lengths, word_array[entry_array], vowel_counts])[members], offsets)

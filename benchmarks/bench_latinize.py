@@ -34,7 +34,7 @@ def _forget_word_keys() -> None:
     """Empty the per-process word-key caches, so every build is a cold build."""
     # sys.modules: the package exports a function of the same name as the module.
     latinize_module = sys.modules["arabic_tools.latinize"]
-    latinize_module._latin_word_keys.cache_clear()
+    latinize_module._latin_word_key.cache_clear()
     latinize_module._arabic_word_key.cache_clear()
 
 
