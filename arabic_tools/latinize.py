@@ -112,7 +112,7 @@ class LatinizeRules:
     marked: Mapping[str, tuple[str, ...]]  # Arabic letter -> Latin spellings that license it
     joins: tuple[tuple[str, str], ...]
     silent: frozenset[str]
-    languages: Mapping[str, tuple[re.Pattern[str], tuple[str, ...]]]
+    readings: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # per language: its groups' pattern and sounds
     when: tuple[re.Pattern[str] | None, ...]  # per language: read an entry this way only if it matches
     proclitics: tuple[str, ...]
     precision: Precision
@@ -137,11 +137,6 @@ class LatinizeRules:
     def projection(self) -> dict[int, str]:
         """Writes every subclass as its class."""
         return str.maketrans(dict(self.subclasses))
-
-    @functools.cached_property
-    def readings(self) -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
-        """Each language's pattern and sounds, in the order of ``when``."""
-        return tuple(self.languages.values())
 
     @functools.cached_property
     def silent_table(self) -> dict[int, None]:
@@ -269,7 +264,8 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         article=float(rules.get("precision.article", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
-    return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, languages, tuple(when), tuple(proclitics), precision, digest)
+    return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, tuple(languages.values()), tuple(when),
+                         tuple(proclitics), precision, digest)
 
 
 def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
