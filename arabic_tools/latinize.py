@@ -797,6 +797,17 @@ def _plain_zipf(tokens: Sequence[str], language: str) -> float:
     return float(round(freq_to_zipf(frequency), 2))
 
 
+def _length_bound(key_length: int, skeleton_length: int, lengths: Any, skeleton_lengths: Any, penalties: Any,
+                  word_gaps: Any) -> Any:
+    """The most the variants of key ``lengths`` and ``skeleton_lengths`` can score against a key.
+
+    The lengths of two strings bound their Indel similarity (1 - |a - b| / (a + b)).
+    """
+    return 1.0 - 0.5 * abs(lengths - key_length) / (lengths + key_length) \
+        - 0.5 * abs(skeleton_lengths - skeleton_length) / (skeleton_lengths + skeleton_length) \
+        - penalties - WORD_COUNT_PENALTY * word_gaps
+
+
 class _Matcher:
     """Scores spans against one index; memoizes span keys, which repeat across lines."""
 
@@ -885,7 +896,7 @@ class _Matcher:
             # tracks: new entries on every line would make it run full collections.
             if len(self.opened) >= 1 << 16:
                 self.opened.clear()
-            answer = self.opened[head] = any(head[:i] + head[i + 1:] in self.openings for i in range(len(head)))
+            answer = self.opened[head] = not self.openings.keys().isdisjoint([head[:i] + head[i + 1:] for i in range(len(head))])
         return answer
 
     def _compared(self, key: str, words: int, floor: float, variants: Any) -> Any:
@@ -898,13 +909,9 @@ class _Matcher:
         # penalties, stays under ``floor`` are dropped with a few array operations.
         # Entries more than one word longer or shorter than the span are dropped too.
         # Known renderings are always compared.
-        key_length, skeleton_length = len(key), len(skeleton(key))
-        lengths = index.variant_length[variants]
-        skeleton_lengths = index.variant_skeleton_length[variants]
         word_gap = np.abs(index.words[index.variant_entry[variants]] - words)
-        bound = 1.0 - 0.5 * np.abs(lengths - key_length) / (lengths + key_length) \
-            - 0.5 * np.abs(skeleton_lengths - skeleton_length) / (skeleton_lengths + skeleton_length) \
-            - index.variant_penalty[variants] - WORD_COUNT_PENALTY * word_gap
+        bound = _length_bound(len(key), len(skeleton(key)), index.variant_length[variants],
+                              index.variant_skeleton_length[variants], index.variant_penalty[variants], word_gap)
         return variants[((bound >= floor) & (word_gap <= 1)) | index.variant_known[variants]]
 
     def _promising(self, key: str, words: int, floor: float) -> Any:
@@ -995,18 +1002,19 @@ class _Matcher:
             variants = np.concatenate(parts)
             distance_array = np.repeat(distances, [len(part) for part in parts])
         # One gather for the integer columns, as the few rows are scattered in memory.
-        skeleton_lengths, lengths, entry_words, *vowel_counts = self.profile[variants].T
-        vowel_gap = sum(np.abs(count - k) for count, k in zip(vowel_counts, key_vowels))
+        rows = self.profile[variants]
+        skeleton_lengths, lengths, entry_words = rows[:, 0], rows[:, 1], rows[:, 2]
+        vowel_gap = np.abs(rows[:, 3:] - key_vowels).sum(axis=1)
+        penalties = index.variant_penalty[variants]
+        word_gaps = np.abs(entry_words - words)
         bounds = 1.0 - 0.5 * (distance_array + vowel_gap) / (lengths + key_length) \
-            - 0.5 * distance_array / (skeleton_lengths + skeleton_length) - index.variant_penalty[variants] \
-            - WORD_COUNT_PENALTY * np.abs(entry_words - words)
-        # Few variants pass, if any: the length filter of _compared runs on those alone.
-        variants = variants[(bounds >= lowest) | index.variant_known[variants]]
-        if not len(variants):
-            return variants
+            - 0.5 * distance_array / (skeleton_lengths + skeleton_length) - penalties - WORD_COUNT_PENALTY * word_gaps
+        # And the filter of _compared, on the same rows.
+        length_bounds = _length_bound(key_length, skeleton_length, lengths, skeleton_lengths, penalties, word_gaps)
+        variants = variants[((bounds >= lowest) & (length_bounds >= floor) & (word_gaps <= 1))
+                            | index.variant_known[variants]]
         # Each group is sorted and holds a variant once; groups together may not be.
-        compared = self._compared(key, words, floor, variants)
-        return np.unique(compared) if len(parts) > 1 else compared
+        return np.unique(variants) if len(parts) > 1 and len(variants) > 1 else variants
 
     def _scores(self, key: str, words: int, variants: Any, marks: str = "") -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
@@ -1208,7 +1216,10 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         # joins them: ``rest_seams`` if a seam between two of them needs tidying.
         rest = rest_marks = ""
         rest_seams = False
+        unreachable: set[int] = set()  # heads that no longer span can use
         for last in range(first, min(len(words), first + longest)):
+            if len(unreachable) == len(heads):
+                break
             if last > first:
                 if text[words[last - 1][1]:words[last][0]].strip() or plain[last].startswith(compiled.elided):
                     break  # something other than spaces between the words, or a proclitic
@@ -1217,7 +1228,9 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
             needed = None
-            for written, article, head, head_key, head_fine, head_marks, head_seam in heads:
+            for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
+                if head_number in unreachable:
+                    continue
                 # In a one-word span, a proclitic is split off only when what remains is
                 # not itself a frequent Arabic word (bi + al-miyya is "by the hundred",
                 # not "by Mia"); in longer spans the other words are the evidence.
@@ -1229,6 +1242,12 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     key = _tidy(key, compiled.joins)
                 skel = skeleton(key)
                 if not skel or not matcher.reachable(skel):
+                    # reachable() reads the skeleton's first classes only, and a longer
+                    # span changes the key at its last seam only (_tidy): when the
+                    # skeleton is long enough for the two to be apart, no longer span
+                    # of this head is reachable either.
+                    if len(skel) > OPENING_LENGTHS[-1] + 2:
+                        unreachable.add(head_number)
                     continue
                 # The same for every head of the span, and not wanted by most spans.
                 if needed is None:
