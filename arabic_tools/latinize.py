@@ -99,6 +99,8 @@ class Precision:
     alone_never_at: float
     alone_allowance: float
     article: float
+    unknown_skeleton: int
+    unknown_allowance: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,6 +264,8 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         alone_never_at=float(rules.get("precision.alone_never_at", (int, float))),
         alone_allowance=float(rules.get("precision.alone_allowance", (int, float))),
         article=float(rules.get("precision.article", (int, float))),
+        unknown_skeleton=int(rules.get("precision.unknown_skeleton", int)),
+        unknown_allowance=float(rules.get("precision.unknown_allowance", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
     return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, tuple(languages.values()), tuple(when),
@@ -1095,7 +1099,7 @@ class _Matcher:
         return max(_latin_zipf(text, "en"), _latin_zipf(text, "fr"))
 
     def needed(self, words: Sequence[str], min_score: float, alone: bool = False,
-               prior: float | None = None) -> float:
+               prior: float | None = None, unknown: bool = False) -> float:
         """The score a span must reach to be replaced by an entry of frequency ``prior``.
 
         Above 1 means never. Without ``prior``, the least any entry could need.
@@ -1108,6 +1112,9 @@ class _Matcher:
         ``alone``: the span is a line of one word. With no sentence around it a word is
         more often a name (a list of names, a slot value), so its frequency as Arabic
         counts for less.
+
+        ``unknown``: the span looks like a foreign name by itself (``unknown()``); it
+        needs ``unknown_allowance`` less.
         """
         precision = self.rules.precision
         least = min_score
@@ -1124,6 +1131,8 @@ class _Matcher:
             frequency = min(zipfs) - precision.per_word * (len(zipfs) - 1)
             if max(zipfs) >= precision.function_word_at:
                 least = max(least, precision.function_word_score)
+        if unknown:
+            min_score = least = min_score - precision.unknown_allowance
         if prior is None:
             return least
         frequency -= precision.prior_weight * prior
@@ -1133,6 +1142,20 @@ class _Matcher:
         if alone:
             margin = max(0.0, margin - precision.alone_allowance)
         return max(least, min_score + margin)
+
+    def unknown(self, words: Sequence[str], classes: int) -> bool:
+        """Whether a span of ``words`` with a skeleton of ``classes`` classes is a foreign name by its look.
+
+        That is, when wordfreq knows none of its words as Arabic at all, nor any of them
+        without a pronoun suffix (``word_frequency``) or a proclitic (لمندلسون is li +
+        مندلسون, a spelling of Mendelssohn wordfreq knows), and the skeleton has
+        ``unknown_skeleton`` classes or more: no Arabic word, and long enough to be
+        evidence (سالينكاروس Salingaros). Shorter unknown strings are as often misspelt or
+        dialect words.
+        """
+        return classes >= self.rules.precision.unknown_skeleton and not any(
+            self.word_frequency(word) or any(_zipf(rest) for _, _, rest in _proclitic_splits(word, self.rules))
+            for word in words)
 
     @functools.lru_cache(maxsize=1 << 17)  # noqa: B019 (one matcher per index and process)
     def word_frequency(self, word: str) -> float:
@@ -1227,7 +1250,6 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_marks += marked[last]
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
-            needed = None
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:
                     continue
@@ -1249,9 +1271,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     if len(skel) > OPENING_LENGTHS[-1] + 2:
                         unreachable.add(head_number)
                     continue
-                # The same for every head of the span, and not wanted by most spans.
-                if needed is None:
-                    needed = matcher.needed(span_words, min_score, alone)
+                unknown = matcher.unknown(span_words, len(skel))
+                needed = matcher.needed(span_words, min_score, alone, unknown=unknown)
                 if needed > 1.0:
                     break
                 # The score this span must reach; with --candidates, weaker entries are
@@ -1277,7 +1298,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     score -= precision.article  # foreign names rarely take the article
                 if len(skel) <= precision.short_skeleton and score < precision.short_score:
                     continue
-                if score < matcher.needed(span_words, min_score, alone, matcher.prior(number)):
+                if score < matcher.needed(span_words, min_score, alone, matcher.prior(number), unknown):
                     continue
                 # An entry written in lower case is an ordinary English or French word.
                 # Arabic borrows such words (إيميل email, تاكسي taxi) and uses them as

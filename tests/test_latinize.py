@@ -149,6 +149,18 @@ def test_li_and_the_article_are_never_read_as_part_of_a_name(tmp_path: Path) -> 
     assert latinize("اغنية لليونيل ريتشي") == "اغنية لـLionel Richie"
 
 
+def test_unknown_long_strings_need_less(tmp_path: Path) -> None:
+    # Neither word is Arabic (wordfreq knows neither); the span scores 0.877, under
+    # the default --min-score of 0.9. مندلسون is a known spelling, with or without li-.
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Engelbert Humperdinck\nMendelssohn\n", encoding="utf-8")
+    latinize = Latinizer(str(catalogue))
+    assert latinize("شغل انجلبرت همبرديك") == "شغل Engelbert Humperdinck"
+    assert latinize("سمفونية لمندلسون") == "سمفونية لمندلسون"
+    # The allowance is taken off --min-score: at 0.97 the span needs 0.89.
+    assert Latinizer(str(catalogue), min_score=0.97)("شغل انجلبرت همبرديك") == "شغل انجلبرت همبرديك"
+
+
 def test_longest_match_wins(tmp_path: Path) -> None:
     catalogue = tmp_path / "c.txt"
     catalogue.write_text("Ed\nEd Sheeran\n", encoding="utf-8")
@@ -435,10 +447,10 @@ def _recovery_rate(shared_data: Path, count: int) -> float:
 
 
 def test_name_recovery_does_not_regress(shared_data: Path) -> None:
-    assert _recovery_rate(shared_data, 600) >= 0.52
+    assert _recovery_rate(shared_data, 600) >= 0.74
 
 
-@pytest.mark.xfail(strict=True, reason="top-1 name recovery is about 0.58, the issue asks for 0.85")
+@pytest.mark.xfail(strict=True, reason="top-1 name recovery is about 0.76 on this sample, the issue asks for 0.85")
 def test_name_recovery_meets_issue_threshold(shared_data: Path) -> None:
     assert _recovery_rate(shared_data, 600) >= 0.85
 
@@ -455,4 +467,4 @@ def test_ordinary_words_are_left_alone_in_massive(shared_data: Path) -> None:
                 lines.append(record["utt"])
     latinize = Latinizer(str(shared_data / "translit" / "dev_catalogue.txt"))
     changed = sum(latinize(u) != u for u in lines[:1500])
-    assert changed / 1500 <= 0.10
+    assert changed / 1500 <= 0.015  # 14 lines (0.9%) now; the issue asks for 0.5% (with 10,000 English words)
