@@ -1113,7 +1113,7 @@ class _Matcher:
         more often a name (a list of names, a slot value), so its frequency as Arabic
         counts for less.
 
-        ``unknown``: the span looks like a foreign name by itself (``unknown()``); it
+        ``unknown``: the span looks like a foreign name by itself (see ``known``); it
         needs ``unknown_allowance`` less.
         """
         precision = self.rules.precision
@@ -1143,19 +1143,18 @@ class _Matcher:
             margin = max(0.0, margin - precision.alone_allowance)
         return max(least, min_score + margin)
 
-    def unknown(self, words: Sequence[str], classes: int) -> bool:
-        """Whether a span of ``words`` with a skeleton of ``classes`` classes is a foreign name by its look.
+    @functools.lru_cache(maxsize=1 << 17)  # noqa: B019 (one matcher per index and process)
+    def known(self, word: str) -> bool:
+        """Whether wordfreq knows ``word`` as Arabic: whole, without a pronoun suffix
+        (``word_frequency``) or without a proclitic (لمندلسون is li + مندلسون, a spelling of
+        Mendelssohn it knows).
 
-        That is, when wordfreq knows none of its words as Arabic at all, nor any of them
-        without a pronoun suffix (``word_frequency``) or a proclitic (لمندلسون is li +
-        مندلسون, a spelling of Mendelssohn wordfreq knows), and the skeleton has
-        ``unknown_skeleton`` classes or more: no Arabic word, and long enough to be
-        evidence (سالينكاروس Salingaros). Shorter unknown strings are as often misspelt or
-        dialect words.
+        A span of words it does not know, with a skeleton of ``unknown_skeleton`` classes
+        or more, looks like a foreign name by itself: no Arabic word, and long enough to
+        be evidence (سالينكاروس Salingaros). It needs ``unknown_allowance`` less (see
+        ``needed``). Shorter unknown strings are as often misspelt or dialect words.
         """
-        return classes >= self.rules.precision.unknown_skeleton and not any(
-            self.word_frequency(word) or any(_zipf(rest) for _, _, rest in _proclitic_splits(word, self.rules))
-            for word in words)
+        return bool(self.word_frequency(word)) or any(_zipf(rest) for _, _, rest in _proclitic_splits(word, self.rules))
 
     @functools.lru_cache(maxsize=1 << 17)  # noqa: B019 (one matcher per index and process)
     def word_frequency(self, word: str) -> float:
@@ -1217,6 +1216,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         return []
     # Per word, once a line: what every span it is in needs of it.
     plain = [w for _, _, w in words]
+    known = [matcher.known(w) for w in plain]
     keys, fines, marked = zip(*[_word_parts(w, compiled) for w in plain])
     seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
     alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
@@ -1240,6 +1240,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         rest = rest_marks = ""
         rest_seams = False
         unreachable: set[int] = set()  # heads that no longer span can use
+        span_known = False  # whether wordfreq knows a word of the span
         for last in range(first, min(len(words), first + longest)):
             if len(unreachable) == len(heads):
                 break
@@ -1250,6 +1251,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_marks += marked[last]
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
+            span_known = span_known or known[last]
+            needed_known = None  # what the span needs unless it is unknown
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:
                     continue
@@ -1271,8 +1274,14 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     if len(skel) > OPENING_LENGTHS[-1] + 2:
                         unreachable.add(head_number)
                     continue
-                unknown = matcher.unknown(span_words, len(skel))
-                needed = matcher.needed(span_words, min_score, alone, unknown=unknown)
+                # Only the length of the skeleton may differ between heads.
+                unknown = not span_known and len(skel) >= precision.unknown_skeleton
+                if unknown:
+                    needed = matcher.needed(span_words, min_score, alone, unknown=True)
+                else:
+                    if needed_known is None:
+                        needed_known = matcher.needed(span_words, min_score, alone)
+                    needed = needed_known
                 if needed > 1.0:
                     break
                 # The score this span must reach; with --candidates, weaker entries are
