@@ -99,6 +99,7 @@ class Precision:
     alone_never_at: float
     alone_allowance: float
     article: float
+    article_word: float
     unknown_skeleton: int
     unknown_allowance: float
 
@@ -264,6 +265,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         alone_never_at=float(rules.get("precision.alone_never_at", (int, float))),
         alone_allowance=float(rules.get("precision.alone_allowance", (int, float))),
         article=float(rules.get("precision.article", (int, float))),
+        article_word=float(rules.get("precision.article_word", (int, float))),
         unknown_skeleton=int(rules.get("precision.unknown_skeleton", int)),
         unknown_allowance=float(rules.get("precision.unknown_allowance", (int, float))),
     )
@@ -1230,8 +1232,13 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         # it ends in the article, rest, its key, its key in subclasses, its marked
         # letters, and whether the key needs tidying where the next word's meets it).
         heads = []
-        whole = [] if plain[first].startswith(compiled.elided) else [("", False, plain[first])]
-        for written, article, head in [*whole, *_proclitic_splits(plain[first], compiled)]:
+        splits = _proclitic_splits(plain[first], compiled)
+        # Read whole, a word that is the article and a word wordfreq knows is taken as
+        # having the article too (الفين "two thousand" is not Alvin); not for words of
+        # two letters, which wordfreq knows by chance (اليو is Alliot, not al + يو).
+        whole = [] if plain[first].startswith(compiled.elided) else [
+            ("", any(article and len(rest) >= 3 and _zipf(rest) >= precision.article_word for _, article, rest in splits), plain[first])]
+        for written, article, head in [*whole, *splits]:
             head_key, head_fine, head_marks = _word_parts(head, compiled)
             heads.append((written, article, head, head_key, head_fine, head_marks,
                           first + 1 < len(words) and _seam(head_key, keys[first + 1], compiled.joins)))

@@ -149,6 +149,15 @@ def test_li_and_the_article_are_never_read_as_part_of_a_name(tmp_path: Path) -> 
     assert latinize("اغنية لليونيل ريتشي") == "اغنية لـLionel Richie"
 
 
+def test_the_article_and_a_known_word_is_not_a_name_read_whole(tmp_path: Path) -> None:
+    # الفين is al + fain, "two thousand"; بيرتو is no word, so البيرتو is Alberto.
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Alvin\nAlberto\n", encoding="utf-8")
+    latinize = Latinizer(str(catalogue))
+    assert latinize("ممكن الفين وخمسطعش ريال") == "ممكن الفين وخمسطعش ريال"
+    assert latinize("شغل اغاني البيرتو") == "شغل اغاني Alberto"
+
+
 def test_unknown_long_strings_need_less(tmp_path: Path) -> None:
     # Neither word is Arabic (wordfreq knows neither); the span scores 0.877, under
     # the default --min-score of 0.9. مندلسون is a known spelling, with or without li-.
