@@ -100,6 +100,7 @@ class Precision:
     alone_allowance: float
     article: float
     article_word: float
+    longer_span: float
     unknown_skeleton: int
     unknown_allowance: float
 
@@ -266,6 +267,7 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         alone_allowance=float(rules.get("precision.alone_allowance", (int, float))),
         article=float(rules.get("precision.article", (int, float))),
         article_word=float(rules.get("precision.article_word", (int, float))),
+        longer_span=float(rules.get("precision.longer_span", (int, float))),
         unknown_skeleton=int(rules.get("precision.unknown_skeleton", int)),
         unknown_allowance=float(rules.get("precision.unknown_allowance", (int, float))),
     )
@@ -1329,7 +1331,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 match = Match(start, end, text[start:end], written, index.entries[number], index.types[number],
                               round(reported, 4), tuple(Candidate(index.entries[n], index.types[n], round(s, 4))
                                                      for s, n in ranked[:candidates]))
-                found.append((score + 0.03 * (last - first), -(end - start), match))
+                found.append((score + precision.longer_span * (last - first), -(end - start), match))
     found.sort(key=lambda f: (-f[0], f[1], f[2].start))
     chosen: list[Match] = []
     for _, _, match in found:

@@ -178,6 +178,14 @@ def test_longest_match_wins(tmp_path: Path) -> None:
     assert Latinizer(str(catalogue))("اسمع إد شيران") == "اسمع Ed Sheeran"
 
 
+def test_one_entry_for_two_words_beats_two_entries(tmp_path: Path) -> None:
+    # Ayew (0.986) and Montano (0.966) each fit one word better than Yves Montand
+    # (0.956) fits both; the two-word match wins by precision.longer_span.
+    catalogue = tmp_path / "c.txt"
+    catalogue.write_text("Ayew\nMontano\nYves Montand\n", encoding="utf-8")
+    assert Latinizer(str(catalogue))("شغل ايف مونتان") == "شغل Yves Montand"
+
+
 def test_join_option_controls_the_proclitic_form(tmp_path: Path) -> None:
     assert Latinizer(str(CATALOGUE), join=" ")("لإد شيران") == "ل Ed Sheeran"
 
