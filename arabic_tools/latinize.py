@@ -1238,8 +1238,9 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         # Read whole, a word that is the article and a word wordfreq knows is taken as
         # having the article too (الفين "two thousand" is not Alvin); not for words of
         # two letters, which wordfreq knows by chance (اليو is Alliot, not al + يو).
-        whole = [] if plain[first].startswith(compiled.elided) else [
-            ("", any(article and len(rest) >= 3 and _zipf(rest) >= precision.article_word for _, article, rest in splits), plain[first])]
+        article_word = any(article and len(rest) >= 3 and _zipf(rest) >= precision.article_word
+                           for _, article, rest in splits)
+        whole = [] if plain[first].startswith(compiled.elided) else [("", article_word, plain[first])]
         for written, article, head in [*whole, *splits]:
             head_key, head_fine, head_marks = _word_parts(head, compiled)
             heads.append((written, article, head, head_key, head_fine, head_marks,
