@@ -144,19 +144,17 @@ def measure(data: Path, limit: int | None, lexicons: tuple[str, ...],
                                   "rate": round(len(changed) / len(plain), 4), "threshold": "<= 0.005",
                                   "seconds": round(seconds, 1)}
     results["false positives"]["examples"] = examples
-    results["two-word names"] = two_word_names(data, catalogue, latinize, frames)
+    results["two-word names"] = two_word_names(pairs, catalogue, latinize, frames)
     results["ranking"] = ranking(pairs, arabic, catalogue)
     return results
 
 
-def two_word_names(data: Path, catalogue: Path, latinize: Latinizer,
+def two_word_names(pairs: dict[str, set[str]], catalogue: Path, latinize: Latinizer,
                    frames: list[tuple[str, str]]) -> dict[str, float | int | str]:
     """Two-word catalogue entries written as the dev pairs' Arabic for each word, alone and in context."""
-    arabic_of: dict[str, str] = {}
-    with open(data / "translit" / "dev_pairs.tsv", encoding="utf-8") as stream:
-        next(stream)
-        for line in stream:
-            latin, arabic, _source, _kind = line.rstrip("\n").split("\t")
+    arabic_of: dict[str, str] = {}  # each Latin word's first Arabic string, in the order of the pairs file
+    for arabic, latins in pairs.items():
+        for latin in latins:
             arabic_of.setdefault(latin, arabic)
     with open(catalogue, encoding="utf-8") as stream:
         names = [entry for entry in (line.strip() for line in stream)
