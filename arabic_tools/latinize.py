@@ -362,8 +362,8 @@ def _join_starts(joins: tuple[tuple[str, str], ...]) -> frozenset[str]:
 
 
 def latin_keys(text: str, compiled: LatinizeRules | None = None, fine: bool = False) -> tuple[str, ...]:
-    """The sound-class strings of a Latin-script name, one per reading (English, and the
-    French, continental and Italian ones where ``reading_when`` allows them).
+    """The sound-class strings of a Latin-script name, one per reading: English, and
+    each further language of the rules' ``latin`` whose ``reading_when`` allows it.
 
     ``fine``: in subclasses where the spelling has them.
 
@@ -561,9 +561,8 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
         latin.append(entry.latin)
         types.append(entry.type)
         words.append(len(entry.latin.split()))
-        # The first reading (English) is the default; a later one (French, continental, Italian)
-        # loses a near tie, so its silent letters do not make ordinary words match
-        # English entries.
+        # The first reading (English) is the default; a later one loses a near tie, so
+        # its silent letters do not make ordinary words match English entries.
         variants = [(k, False, READING_PENALTY * (i > 0)) for i, k in enumerate(_latin_keys(entry.latin, compiled))]
         variants += [(arabic_key(r, compiled), True, 0.0) for r in entry.renderings]
         for key, known, penalty in variants:
@@ -859,7 +858,7 @@ class _Matcher:
         The score is the mean Indel similarity of the class strings and of their
         skeletons, less a little for each word the entry has more or fewer than the
         span (a space inside a name or missing between words is an ASR slip, not the
-        rule), and less a little for a further (French, continental, Italian) reading. Near ties go to the
+        rule), and less a little for a reading after the first (English) one. Near ties go to the
         entry whose spelling fits ``fine``, the span's key in subclasses, better
         (زوزانا Zuzana before Susana), and to the entry that is more frequent as
         English or French text (Julia before Golias), then to the entry listed first.
