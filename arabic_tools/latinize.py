@@ -50,6 +50,7 @@ from arabic_tools import clitics as clitic_rules
 from arabic_tools import rulebook, streams
 from arabic_tools.chars import TATWEEL
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError
+from arabic_tools.tokenize import pronoun_splitter
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
@@ -824,16 +825,17 @@ class _Matcher:
 
         self.index = index
         self.rules = compiled
-        # Pronoun enclitics of the shared inventory (rules/clitics.yaml).
-        self.enclitics = tuple(c.form for c in clitic_rules.clitics().enclitics if c.category == "pronoun")
         self.similarity = Indel.normalized_similarity
         self.ranked = functools.lru_cache(maxsize=1 << 17)(self._ranked)
         # Load wordfreq's lists with the index, not on the first line that needs them
         # (half a second): _zipf reads the Arabic one, prior() the English and French.
+        # The tokenizer's statistics decide which words carry a pronoun suffix
+        # (word_frequency).
         from wordfreq import zipf_frequency
 
         for language in ("ar", "en", "fr"):
             zipf_frequency("a", language)
+        self.pronoun_split = pronoun_splitter()
         # For _promising: each variant's integer columns in one row, and the group
         # offsets as a memoryview, whose items are plain ints (quicker than numpy's).
         self.profile = np.column_stack([index.variant_skeleton_length, index.variant_length,
@@ -1157,22 +1159,26 @@ class _Matcher:
         be evidence (سالينكاروس Salingaros). It needs ``unknown_allowance`` less (see
         ``needed``). Shorter unknown strings are as often misspelt or dialect words.
         """
-        return bool(self.word_frequency(word)) or any(_zipf(rest) for _, _, rest in _proclitic_splits(word, self.rules))
+        # _zipf first: word_frequency is never less, and asks the tokenizer too.
+        return bool(_zipf(word) or self.word_frequency(word)) or any(_zipf(rest) for _, _, rest in _proclitic_splits(word, self.rules))
 
     @functools.lru_cache(maxsize=1 << 17)  # noqa: B019 (one matcher per index and process)
     def word_frequency(self, word: str) -> float:
         """A one-word span's Zipf frequency, or its stem's when that is a frequent word.
 
         A frequent word (Zipf ``frequent_word`` or more) with a pronoun suffix is an ordinary
-        word however rare the whole form is (is'al-hu "ask him" is not Assala); a rarer
-        stem is no evidence (Stromae is written stromy, not strom + -i "my").
+        word however rare the whole form is (is'al-hu "ask him" is not Assala, ughniyati
+        "my song" is not Agnetha); a rarer stem is no evidence (Stromae is written stromy,
+        not strom + -i "my"). Whether a word is a stem and a suffix is the tokenizer's
+        decision (``tokenize.pronoun_splitter``), not its last letters: ماريك is Marek, not
+        "your Mary", and الرشيدي, with the article, takes no possessive.
         """
         frequency = _zipf(word)
-        for enclitic in self.enclitics:
-            if word.endswith(enclitic) and len(word) - len(enclitic) >= 2:
-                stem = _zipf(word[:-len(enclitic)])
-                if stem >= self.rules.precision.frequent_word:
-                    frequency = max(frequency, stem)
+        split = self.pronoun_split(word) if _PLAIN_ARABIC.fullmatch(word) else None
+        if split is not None:
+            stem = _zipf(split[1])
+            if stem >= self.rules.precision.frequent_word:
+                frequency = max(frequency, stem)
         return frequency
 
 

@@ -172,6 +172,26 @@ def tokenize(text: str, **options: object) -> str:
     return Tokenizer(**options)(text)  # type: ignore[arg-type]
 
 
+def pronoun_splitter() -> Callable[[str], tuple[str, str] | None]:
+    """A function giving the pronoun enclitic the default tokenizer splits off a bare word
+    (no marks or tatweel) and the stem in its own spelling, or ``None`` if it keeps the
+    word whole. Other commands use it to tell a suffixed word from a word of its own.
+
+    >>> split = pronoun_splitter()
+    >>> split("سيارتي")
+    ('ي', 'سيارة')
+    >>> split("الرشيدي") is None
+    True
+    """
+    statistics = Tokenizer().engine().statistics
+
+    def split(word: str) -> tuple[str, str] | None:
+        decision = statistics.split(word)
+        return None if decision is None else (decision[0].form, decision[1])
+
+    return split
+
+
 @functools.cache
 def _engine(rules: rulebook.RuleFile, clitic_rules: rulebook.RuleFile, options: Tokenizer) -> _Engine:
     return _Engine(compile_rules(rules), clitics(clitic_rules), options)

@@ -146,6 +146,17 @@ def test_frequent_arabic_words_are_never_replaced(tmp_path: Path) -> None:
     assert Latinizer(catalogue)("لو سمحت من في") == "لو سمحت من في"
 
 
+def test_a_suffixed_word_counts_as_frequent_as_its_stem() -> None:
+    # The tokenizer's statistics decide whether a word is a stem and a pronoun suffix:
+    # اغنيتي is اغنية + -i "my song", as common as its stem; بيلي (Billy) is no
+    # بيل + -i, and keeps its own frequency.
+    from arabic_tools.latinize import _matcher, _zipf, rules
+
+    matcher = _matcher(build_index([Entry("Agnetha"), Entry("Billy")]), rules())
+    assert matcher.word_frequency("اغنيتي") == _zipf("اغنية") > _zipf("اغنيتي")
+    assert matcher.word_frequency("بيلي") == _zipf("بيلي") < _zipf("بيل")
+
+
 def test_li_and_the_article_are_never_read_as_part_of_a_name(tmp_path: Path) -> None:
     # للون is li + al + lawn "for the colour"; لليونيل is li + Lionel.
     catalogue = _catalogue(tmp_path, "Loan", "Lionel Richie", "On Ritchie")
