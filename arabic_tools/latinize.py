@@ -19,7 +19,9 @@ How (the model is data in ``rules/latinize.yaml``):
 - Candidates are scored with rapidfuzz's Indel similarity on the full class string and
   on the skeleton. Precision comes first: a span must beat ``min_score``, plus a margin
   that grows with the span's frequency as Arabic text (wordfreq), and very frequent
-  Arabic words are never replaced ("لو" is not "Low", "من" is not "Man"). Overlapping
+  Arabic words are never replaced ("لو" is not "Low", "من" is not "Man"). The margin
+  shrinks after words a name often follows (كم عمر "how old is") and grows at the start
+  of a command (``latinize_context``). Overlapping
   matches are resolved by score, and the longer span wins a near tie.
 - A proclitic glued to a name (و، ف، ب، ل، ال) stays before the Latin form, joined by a
   tatweel by default: "لإد شيران" becomes "لـEd Sheeran".
@@ -47,6 +49,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from arabic_tools import clitics as clitic_rules
+from arabic_tools import latinize_context
 from arabic_tools import rulebook, streams
 from arabic_tools.chars import TATWEEL
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError
@@ -104,6 +107,9 @@ class Precision:
     longer_span: float
     unknown_skeleton: int
     unknown_allowance: float
+    context_weight: float
+    context_prior: float
+    context_most: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -271,6 +277,9 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         longer_span=float(rules.get("precision.longer_span", (int, float))),
         unknown_skeleton=int(rules.get("precision.unknown_skeleton", int)),
         unknown_allowance=float(rules.get("precision.unknown_allowance", (int, float))),
+        context_weight=float(rules.get("precision.context_weight", (int, float))),
+        context_prior=float(rules.get("precision.context_prior", (int, float))),
+        context_most=float(rules.get("precision.context_most", (int, float))),
     )
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
     return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, tuple(languages.values()), tuple(when),
@@ -1104,7 +1113,7 @@ class _Matcher:
         return max(_latin_zipf(text, "en"), _latin_zipf(text, "fr"))
 
     def needed(self, words: Sequence[str], min_score: float, alone: bool = False,
-               prior: float | None = None, unknown: bool = False) -> float:
+               prior: float | None = None, unknown: bool = False, context: float = 0.0) -> float:
         """The score a span must reach to be replaced by an entry of frequency ``prior``.
 
         Above 1 means never. Without ``prior``, the least any entry could need.
@@ -1120,6 +1129,10 @@ class _Matcher:
 
         ``unknown``: the span looks like a foreign name by itself (see ``known``); it
         needs ``unknown_allowance`` less.
+
+        ``context``: how much likelier a name is after the word before the span than
+        after any word (log odds, ``latinize_context``); each unit counts as
+        ``context_weight`` Zipf units of frequency less (كم عمر X "how old is X").
         """
         precision = self.rules.precision
         least = min_score
@@ -1138,6 +1151,7 @@ class _Matcher:
                 least = max(least, precision.function_word_score)
         if unknown:
             min_score = least = min_score - precision.unknown_allowance
+        frequency -= precision.context_weight * context
         if prior is None:
             return least
         frequency -= precision.prior_weight * prior
@@ -1216,9 +1230,11 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     """The non-overlapping catalogue matches in ``text``, left to right.
 
     ``lexicons`` are camel-tools morphology databases: a span whose words they analyse
-    as ordinary Arabic words (not proper nouns) needs a higher score.
+    as ordinary Arabic words (not proper nouns) needs a higher score. The word before a
+    span makes it need more or less (``rules/latinize-context.yaml``).
     """
     compiled = compiled or rules()
+    counts = latinize_context.context()
     matcher = _matcher(index, compiled)
     words = [(m.start(), m.end(), m[0]) for m in compiled.word_pattern.finditer(text)]
     if not words:
@@ -1250,6 +1266,15 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             head_key, head_fine, head_marks = _word_parts(head, compiled)
             heads.append((written, article, head, head_key, head_fine, head_marks,
                           first + 1 < len(words) and _seam(head_key, keys[first + 1], compiled.joins)))
+        # What the word before the span says about a name after it (latinize_context):
+        # nothing when the span's first word is glued to something, or is a one-word line.
+        before = text[:words[first][0]]
+        if alone or before[-1:] and not before[-1].isspace():
+            first_context = 0.0
+        else:
+            previous = before.split()
+            first_context = counts.evidence(previous[-1] if previous else None, precision.context_prior,
+                                             precision.context_most)
         # The keys and marked letters of the span's further words, joined as _concat
         # joins them: ``rest_seams`` if a seam between two of them needs tidying.
         rest = rest_marks = ""
@@ -1267,6 +1292,9 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
             span_known = span_known or known[last]
+            # A span that is the whole line has no context.
+            span_context = 0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip() \
+                and not before.strip() else first_context
             needed_known = None  # what the span needs unless it is unknown
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:
@@ -1292,10 +1320,10 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 # Only the length of the skeleton may differ between heads.
                 unknown = not span_known and len(skel) >= precision.unknown_skeleton
                 if unknown:
-                    needed = matcher.needed(span_words, min_score, alone, unknown=True)
+                    needed = matcher.needed(span_words, min_score, alone, unknown=True, context=span_context)
                 else:
                     if needed_known is None:
-                        needed_known = matcher.needed(span_words, min_score, alone)
+                        needed_known = matcher.needed(span_words, min_score, alone, context=span_context)
                     needed = needed_known
                 if needed > 1.0:
                     break
@@ -1322,7 +1350,13 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     score -= precision.article  # foreign names rarely take the article
                 if len(skel) <= precision.short_skeleton and score < precision.short_score:
                     continue
-                if score < matcher.needed(span_words, min_score, alone, matcher.prior(number), unknown):
+                # A word the lexicons know as an ordinary word is one wherever it stands:
+                # the context only ever counts against it (في بيتي "in my house" is not
+                # "in Petty").
+                context = span_context
+                if lexicons and context > 0 and _ordinary_share(span_words, lexicons):
+                    context = 0.0
+                if score < matcher.needed(span_words, min_score, alone, matcher.prior(number), unknown, context):
                     continue
                 # An entry written in lower case is an ordinary English or French word.
                 # Arabic borrows such words (إيميل email, تاكسي taxi) and uses them as

@@ -42,6 +42,7 @@ KINDS: dict[str, str] = {
     "resample": "arabic_tools.resample:compile_rules",
     "tokenize": "arabic_tools.tokenize:compile_rules",
     "latinize": "arabic_tools.latinize:compile_rules",
+    "latinize-context": "arabic_tools.latinize_context:compile_context",
     "khaleeji": "arabic_tools.khaleeji:compile_profile",
 }
 

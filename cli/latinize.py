@@ -5,6 +5,7 @@ import typer
 
 from arabic_tools.streams import Transform
 
+from ._options import Output
 from ._pipeline import reported_errors
 
 Catalogue = Annotated[Path, typer.Option(
@@ -58,3 +59,38 @@ def latinize_index(
         from arabic_tools import build_latinize_index
 
         print(build_latinize_index(str(catalogue), str(cache_dir) if cache_dir else None))
+
+
+def latinize_context(
+    input: Annotated[str, typer.Argument(help="Annotated utterances (JSON Lines or text); '-' reads standard input.")] = "-",
+    output: Output = "-",
+    format: Annotated[str, typer.Option(
+        "--format", help="jsonl (MASSIVE records with annot_utt) or text (one [slot : value] utterance a line).")] = "jsonl",
+    slot: Annotated[Optional[list[str]], typer.Option(
+        "--slot", help="A slot type whose values are names (repeatable) [default: MASSIVE's name slots].",
+        show_default=False)] = None,
+    partition: Annotated[Optional[str], typer.Option(
+        "--partition", help="Count only JSON records of this partition (train).", show_default=False)] = None,
+    source: Annotated[str, typer.Option("--source", help="Where the utterances come from, written in the file.")] = "",
+) -> None:
+    """Count where names occur in slot-annotated utterances into a latinize-context rule file.
+
+    For each word: how often a name-bearing slot starts right after it, and how often
+    any word does. latinize reads the counts from rules/latinize-context.yaml: save
+    the output as latinize-context.yaml in a directory and pass it as --rules DIR
+    (or ARABIC_TOOLS_RULES) to use counts of your own data.
+    """
+    with reported_errors():
+        from arabic_tools import latinize_context, resample, streams
+
+        slots = tuple(slot) if slot else latinize_context.NAME_SLOTS
+        with streams.open_input(input) as instream:
+            utterances = resample.read_utterances(streams.decode_lines(instream, input), input, format=format)
+            wanted = (u.parts for u in utterances
+                      if partition is None or (u.record is not None and u.record.get("partition") == partition))
+            names, words = latinize_context.count(wanted, slots)
+        if not words:
+            raise typer.BadParameter("no utterances to count" + (f" in partition {partition!r}" if partition else ""))
+        text = latinize_context.rule_file(names, words, source or input, slots)
+        with streams.open_output(output) as outstream:
+            outstream.write(text.encode("utf-8"))

@@ -3,7 +3,9 @@
 import json
 import pickle
 import random
+import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -499,3 +501,76 @@ def test_ordinary_words_are_left_alone_in_massive(shared_data: Path) -> None:
     latinize = Latinizer(str(shared_data / "translit" / "dev_catalogue.txt"))
     changed = sum(latinize(u) != u for u in lines[:1500])
     assert changed / 1500 <= 0.015  # 14 lines (0.9%) now; the issue asks for 0.5% (with 10,000 English words)
+
+
+# --- where names occur (latinize_context)
+
+NEUTRAL_CONTEXT = """kind: latinize-context
+description: No word says more than any other.
+source: tests
+slots: [person]
+total: [1, 20]
+line_start: [1, 20]
+words: {}
+"""
+
+
+def test_a_name_is_likelier_after_some_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # سميرة is a common word of Arabic text (Samira, a common name); after كم عمر
+    # "how old is", a name is far likelier than after any word (the shipped counts).
+    catalogue = _catalogue(tmp_path, "Samira", "Leila")
+    assert Latinizer(catalogue)("كم عمر سميرة") == "كم عمر Samira"
+    overlay = tmp_path / "rules"
+    overlay.mkdir()
+    (overlay / "latinize-context.yaml").write_text(NEUTRAL_CONTEXT, encoding="utf-8")
+    monkeypatch.setenv("ARABIC_TOOLS_RULES", str(overlay))
+    assert Latinizer(catalogue)("كم عمر سميرة") == "كم عمر سميرة"
+
+
+def test_context_counts_make_a_rule_file() -> None:
+    from arabic_tools.latinize_context import compile_context, count, rule_file
+    from arabic_tools.slots import parse
+
+    utterances = [parse(text) for text in (
+        "كم عمر [person : سميرة]", "كم عمر [person : ليلى]", "كم عمر البرج", "[person : سميرة] عمرها كم",
+        "قول لي [time : الساعة]", "قول لي نكتة", "شغل [song_name : فوق]")]
+    names, words = count(utterances, ["person"])
+    assert (names["عمر"], words["عمر"]) == (2, 3)
+    assert (names["شغل"], words["شغل"]) == (0, 1)  # song_name is not one of the slots asked for
+    context = compile_context(rulebook.parse(rule_file(names, words, "tests", ["person"], min_count=1), "c.yaml"))
+    assert context.evidence("عمر", 1.0, 3.0) > 0 > context.evidence("قول", 1.0, 3.0)
+    assert context.evidence("أغنية", 1.0, 3.0) == 0.0  # a word the counts do not know
+    assert context.evidence("عمر", 1.0, 0.1) == 0.1  # capped
+
+
+@pytest.mark.parametrize("words, message", [
+    ('{"عمر": [3, 2]}', "counts more names than words"),
+    ('{"عمر": [1]}', "must be [names, words]"),
+    ('{"أغنية": [1, 2]}', "must be a word as context_word writes it"),
+])
+def test_context_rule_errors_name_the_entry(words: str, message: str) -> None:
+    from arabic_tools.latinize_context import compile_context
+
+    text = NEUTRAL_CONTEXT.replace("words: {}", f"words: {words}")
+    with pytest.raises(RuleError, match=rf"c\.yaml: words\.\S+: {re.escape(message)}"):
+        compile_context(rulebook.parse(text, "c.yaml"))
+
+
+def test_cli_context_command_counts_annotated_text(tmp_path: Path) -> None:
+    source = tmp_path / "utterances.txt"
+    source.write_text("كم عمر [person : سميرة]\nكم عمر [person : ليلى]\nكم عمر البرج\nشغل [artist_name : فيروز]\n",
+                      encoding="utf-8")
+    out = tmp_path / "latinize-context.yaml"
+    result = runner.invoke(app, ["latinize-context", str(source), "--format", "text", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    written = rulebook.parse(out.read_text(encoding="utf-8"), str(out))
+    assert written.kind == "latinize-context" and written.get("words", Mapping)["عمر"] == (2, 3)
+    rulebook.check(written)
+
+
+def test_cli_context_command_bad_line_is_exit_1(tmp_path: Path) -> None:
+    source = tmp_path / "utterances.txt"
+    source.write_text("كم عمر [person : سميرة]\nكم عمر [person سميرة\n", encoding="utf-8")
+    result = runner.invoke(app, ["latinize-context", str(source), "--format", "text"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"arabic-tools: {source}:2: ")
