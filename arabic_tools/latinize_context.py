@@ -16,6 +16,7 @@ own utterances (MASSIVE JSON Lines or ``[slot : value]`` text) into a rule file,
 from __future__ import annotations
 
 import functools
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -88,7 +89,7 @@ def rule_file(names: Counter[str], words: Counter[str], source: str, slots: Sequ
 
     listed = {w: [names[w], n] for w, n in sorted(words.items(), key=lambda item: (-item[1], item[0]))
               if n >= min_count and w != LINE_START}
-    data = {
+    head = {
         "kind": KIND,
         "description": "How often a name-bearing slot starts right after each word, and how often any word "
                        "does, counted by 'arabic-tools latinize-context'.",
@@ -96,20 +97,12 @@ def rule_file(names: Counter[str], words: Counter[str], source: str, slots: Sequ
         "slots": list(slots),
         "total": [sum(names.values()), sum(words.values())],
         "line_start": [names[LINE_START], words[LINE_START]],
-        "words": listed,
     }
-    head = yaml.safe_dump({k: v for k, v in data.items() if k != "words"}, allow_unicode=True, sort_keys=False,
-                          width=100, default_flow_style=None)
-    # One word a line: [names after it, words after it].
-    body = "".join(f"  {json_key(w)}: [{k}, {n}]\n" for w, (k, n) in listed.items())
-    return head + "# word: [times a name followed it, times any word followed it]\nwords:\n" + body
-
-
-def json_key(word: str) -> str:
-    """``word`` as a YAML mapping key (quoted, which any word may need)."""
-    import json
-
-    return json.dumps(word, ensure_ascii=False)
+    # The words one a line, each quoted as a JSON string (which YAML reads as one):
+    # a word may be anything YAML would otherwise read as a number, a boolean or syntax.
+    body = "".join(f"  {json.dumps(w, ensure_ascii=False)}: [{k}, {n}]\n" for w, (k, n) in listed.items())
+    return (yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
+            + "# word: [times a name followed it, times any word followed it]\nwords:\n" + body)
 
 
 @dataclass(frozen=True)
