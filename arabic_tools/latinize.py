@@ -256,31 +256,12 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
             raise rules.error(f"proclitics[{i}]", f"{form!r} is not a proclitic of the clitics rule file")
         proclitics.append(form)
     rules.get("precision", Mapping)
-    precision = Precision(
-        free_below=float(rules.get("precision.free_below", (int, float))),
-        per_zipf=float(rules.get("precision.per_zipf", (int, float))),
-        never_at=float(rules.get("precision.never_at", (int, float))),
-        frequent_word=float(rules.get("precision.frequent_word", (int, float))),
-        ordinary_at=float(rules.get("precision.ordinary_at", (int, float))),
-        prior_weight=float(rules.get("precision.prior_weight", (int, float))),
-        short_skeleton=int(rules.get("precision.short_skeleton", int)),
-        short_score=float(rules.get("precision.short_score", (int, float))),
-        lexical=float(rules.get("precision.lexical", (int, float))),
-        function_word_at=float(rules.get("precision.function_word_at", (int, float))),
-        function_word_score=float(rules.get("precision.function_word_score", (int, float))),
-        marked_letter=float(rules.get("precision.marked_letter", (int, float))),
-        per_word=float(rules.get("precision.per_word", (int, float))),
-        alone_never_at=float(rules.get("precision.alone_never_at", (int, float))),
-        alone_allowance=float(rules.get("precision.alone_allowance", (int, float))),
-        article=float(rules.get("precision.article", (int, float))),
-        article_word=float(rules.get("precision.article_word", (int, float))),
-        longer_span=float(rules.get("precision.longer_span", (int, float))),
-        unknown_skeleton=int(rules.get("precision.unknown_skeleton", int)),
-        unknown_allowance=float(rules.get("precision.unknown_allowance", (int, float))),
-        context_weight=float(rules.get("precision.context_weight", (int, float))),
-        context_prior=float(rules.get("precision.context_prior", (int, float))),
-        context_most=float(rules.get("precision.context_most", (int, float))),
-    )
+    # Every field a number of the section: whole numbers where the field is an int.
+    numbers: dict[str, Any] = {
+        field.name: int(rules.get(f"precision.{field.name}", int)) if field.type == "int"
+        else float(rules.get(f"precision.{field.name}", (int, float)))
+        for field in fields(Precision)}
+    precision = Precision(**numbers)
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
     return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, tuple(languages.values()), tuple(when),
                          tuple(proclitics), precision, digest)
