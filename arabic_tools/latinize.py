@@ -1132,10 +1132,9 @@ class _Matcher:
                 least = max(least, precision.function_word_score)
         if unknown:
             min_score = least = min_score - precision.unknown_allowance
-        frequency -= precision.context_weight * context
         if prior is None:
             return least
-        frequency -= precision.prior_weight * prior
+        frequency -= precision.prior_weight * prior + precision.context_weight * context
         if len(words) == 1 and frequency >= (precision.alone_never_at if alone else precision.never_at):
             return 2.0
         margin = precision.per_zipf * max(0.0, frequency - precision.free_below)
@@ -1165,8 +1164,8 @@ class _Matcher:
         word however rare the whole form is (is'al-hu "ask him" is not Assala, ughniyati
         "my song" is not Agnetha); a rarer stem is no evidence (Stromae is written stromy,
         not strom + -i "my"). Whether a word is a stem and a suffix is the tokenizer's
-        decision (``tokenize.pronoun_splitter``), not its last letters: ماريك is Marek, not
-        "your Mary", and الرشيدي, with the article, takes no possessive.
+        decision (``tokenize.pronoun_splitter``), not its last letters: بيلي is Billy, not
+        بيل + -i, and الرشيدي, with the article, takes no possessive.
         """
         frequency = _zipf(word)
         split = self.pronoun_split(word) if _PLAIN_ARABIC.fullmatch(word) else None
@@ -1301,10 +1300,10 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 # Only the length of the skeleton may differ between heads.
                 unknown = not span_known and len(skel) >= precision.unknown_skeleton
                 if unknown:
-                    needed = matcher.needed(span_words, min_score, alone, unknown=True, context=span_context)
+                    needed = matcher.needed(span_words, min_score, alone, unknown=True)
                 else:
                     if needed_known is None:
-                        needed_known = matcher.needed(span_words, min_score, alone, context=span_context)
+                        needed_known = matcher.needed(span_words, min_score, alone)
                     needed = needed_known
                 if needed > 1.0:
                     break
