@@ -1186,18 +1186,22 @@ def _is_ordinary(word: str, lexicons: tuple[str, ...]) -> bool:
     """Whether a morphology database analyses ``word`` as something other than a name.
 
     Proper nouns and words the database marks as foreign are names, not evidence
-    against a match; every other analysis (noun, verb, particle, ...) is.
+    against a match; every other analysis (noun, verb, particle, ...) is, unless the
+    database gives lexeme probabilities (CALIMA MSA does) and its corpus never attested
+    the lexeme: that is how an analyser reads a foreign name as clitics around a rare
+    stem (كورشين Courchesne as ka + warish, سنجو Senju as sa + jawiya).
     """
     from arabic_tools.tokenize_morphology import analyzer
 
     for database in lexicons:
         for analysis in analyzer(database).analyze(word):
-            if analysis.get("pos") not in _NAME_TAGS:
+            if analysis.get("pos") not in _NAME_TAGS and analysis.get("pos_lex_logprob", 0.0) != _UNATTESTED:
                 return True
     return False
 
 
 _NAME_TAGS = frozenset({"noun_prop", "foreign"})
+_UNATTESTED = -99.0  # camel-tools' pos_lex_logprob for a lexeme its corpus never saw
 
 
 @functools.cache
