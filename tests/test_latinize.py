@@ -512,6 +512,11 @@ def test_a_french_final_e_sound_is_yeh_heh(tmp_path: Path) -> None:
     assert latin_keys("Doré")[-1].endswith("ia")
 
 
+def test_a_french_final_ault_is_o(tmp_path: Path) -> None:
+    assert latin_keys("Foucault")[-1] == "FuKu"  # the French reading, after the English one
+    assert Latinizer(_catalogue(tmp_path, "Foucault"))("كتب فوكو") == "كتب Foucault"
+
+
 def test_a_lexicon_counts_only_readings_with_attested_lexemes(tmp_path: Path, shared_data: Path) -> None:
     # CALIMA MSA reads كورشين as ka + warish "like a dabbler" and ماكولي as ma'kul + -i,
     # lexemes its corpus never attested (pos_lex_logprob -99): no evidence against the
