@@ -43,7 +43,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -59,7 +59,8 @@ FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
 INDEX_VERSION = 9
 VOWELS = frozenset("aiu")
-_DELETE_VOWELS = str.maketrans("", "", "".join(sorted(VOWELS)))
+_VOWEL_ORDER = tuple(sorted(VOWELS))  # the vowel columns of the index
+_DELETE_VOWELS = str.maketrans("", "", "".join(_VOWEL_ORDER))
 MIN_SCORE = 0.9
 WORD_COUNT_PENALTY = 0.04
 READING_PENALTY = 0.02
@@ -431,16 +432,11 @@ def skeleton(key: str) -> str:
     return key.translate(_DELETE_VOWELS)
 
 
-def _neighbours(skel: str) -> Iterator[str]:
-    """The skeleton itself and, for three classes or more, each one-deletion variant."""
-    yield skel
-    if len(skel) >= 3:
-        seen = {skel}
-        for i in range(len(skel)):
-            shorter = skel[:i] + skel[i + 1:]
-            if shorter not in seen:
-                seen.add(shorter)
-                yield shorter
+def _neighbours(skel: str) -> list[str]:
+    """The skeleton itself and, for three classes or more, each one-deletion variant, once each."""
+    if len(skel) < 3:
+        return [skel]
+    return list(dict.fromkeys([skel] + [skel[:i] + skel[i + 1:] for i in range(len(skel))]))
 
 
 # ---------------------------------------------------------------------------------
@@ -840,6 +836,15 @@ class _Matcher:
         # whereas every full collection would walk a set's million strings.
         self.openings = dict.fromkeys(s[:n] for s in index.slots for n in OPENING_LENGTHS if len(s) >= n)
         self.opened: dict[str, bool] = {}  # reachable()'s answers by opening
+        # For unlicensed(): a bit per marked letter, and per entry the bits of those its
+        # spelling licenses, worked out when the entry is first scored (-1 before).
+        self.mark_bits = {mark: bit for bit, mark in enumerate(compiled.marked)}
+        licensing: dict[str, int] = {}  # letter group -> the bits of the marked letters it licenses
+        for mark, groups in compiled.marked.items():
+            for group in groups:
+                licensing[group] = licensing.get(group, 0) | 1 << self.mark_bits[mark]
+        self.licensing = tuple(licensing.items())
+        self.licences = np.full(len(index.entries), -1, dtype=np.int32)
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
 
@@ -933,39 +938,39 @@ class _Matcher:
         skel = skeleton(key)
         key_length, skeleton_length = len(key), len(skel)
         vowels = key_length - skeleton_length
-
-        def group_bound(distance: int, group_skeleton_length: int, longest: float,
-                        vowel_gap: int = 0, word_gap: int = 0) -> float:
-            # Keys are at least ``distance`` apart, plus the difference in vowels: the
-            # bound is highest for a member key as long as ``longest``, or with as many
-            # vowels as the span's key if that is shorter; and at least ``vowel_gap``
-            # more than ``distance`` apart when the group's vowel counts say so.
-            member_length = min(longest, group_skeleton_length + vowels)
-            return 1.0 - 0.5 * max(distance / (key_length + member_length), (distance + vowel_gap) / (key_length + longest)) \
-                - 0.5 * distance / (skeleton_length + group_skeleton_length) - self.least_penalty \
-                - WORD_COUNT_PENALTY * word_gap
-
-        # A deletion leads to groups at distance 1 (one class shorter) or 2, whose
-        # longest keys are not known before the look-up.
-        if skeleton_length >= 3 and max(group_bound(1, skeleton_length - 1, math.inf),
-                                        group_bound(2, skeleton_length, math.inf)) < lowest:
+        # The bound of a group (see the docstring) is
+        #   1 - 0.5 * max(d / (key_length + member), (d + vowel_gap) / (key_length + longest))
+        #     - 0.5 * d / (skeleton_length + group_skeleton_length) - least_penalty - WORD_COUNT_PENALTY * word_gap
+        # for keys at least d apart, where member = min(longest, group_skeleton_length + vowels)
+        # is the member key length that bound is highest for. A group at distance 0 always
+        # passes without its vowel and word gaps, so the bound is worked out inline, as
+        # ``ceiling`` less the terms that depend on the group.
+        ceiling = 1.0 - self.least_penalty
+        # With no longest key known, a deletion of the span's skeleton leads to groups at
+        # distance 1 (one class shorter; member length key_length - 1) or 2 (the same length,
+        # a substitution; member length key_length). The second bound is the lower.
+        far = ceiling - 1.0 / (2 * key_length) - 1.0 / (2 * skeleton_length) < lowest if skel else True
+        if skeleton_length >= 3 and ceiling - 0.5 / (2 * key_length - 1) - 0.5 / (2 * skeleton_length - 1) < lowest:
             neighbours = [skel]
         else:
-            neighbours = list(_neighbours(skel))
+            neighbours = _neighbours(skel)
         # Most spans are near no slot at all.
         if index.slots.keys().isdisjoint(neighbours):
             return index.members[:0]
-        key_vowels = [key.count(v) for v in sorted(VOWELS)]
+        key_vowels = [key.count(v) for v in _VOWEL_ORDER]
         vowel_columns = list(enumerate(key_vowels, start=1))  # columns of group_low and group_high
         low, high = self.group_low, self.group_high
+        offsets, longests, knowns = self.group_offsets, self.group_longest, self.group_known
         parts = []
         distances = []
         for neighbour in neighbours:
             slot = index.slots.get(neighbour)
             if slot is None:
                 continue
-            for group in (2 * slot, 2 * slot + 1):
-                start, end = self.group_offsets[group], self.group_offsets[group + 1]
+            own = neighbour == skel
+            # Group 1 of a deletion holds keys of the span's skeleton length: distance 2.
+            for group in (2 * slot, 2 * slot + 1) if own or not far else (2 * slot,):
+                start, end = offsets[group], offsets[group + 1]
                 if start == end:
                     continue
                 group_skeleton_length = len(neighbour) + group % 2
@@ -974,20 +979,23 @@ class _Matcher:
                 if group_skeleton_length != skeleton_length:
                     distance = abs(group_skeleton_length - skeleton_length)
                 else:
-                    distance = 0 if neighbour == skel else 2
-                longest = self.group_longest[group]
-                if group_bound(distance, group_skeleton_length, longest) < lowest:
+                    distance = 0 if own else 2
+                longest = longests[group]
+                member = min(longest, group_skeleton_length + vowels)
+                skeleton_term = 0.5 * distance / (skeleton_length + group_skeleton_length)
+                if distance and ceiling - 0.5 * distance / (key_length + member) - skeleton_term < lowest:
                     continue
                 # _compared drops entries more than a word longer or shorter, unless
                 # they come from a known rendering.
-                if not self.group_known[group]:
+                if not knowns[group]:
                     word_gap = max(0, low[group, 0] - words, words - high[group, 0])
                     if word_gap > 1:
                         continue
                     vowel_gap = 0  # a loop: quicker than sum() over a generator here
                     for column, count in vowel_columns:
                         vowel_gap += max(0, low[group, column] - count, count - high[group, column])
-                    if group_bound(distance, group_skeleton_length, longest, vowel_gap, word_gap) < lowest:
+                    if ceiling - 0.5 * max(distance / (key_length + member), (distance + vowel_gap) / (key_length + longest)) \
+                            - skeleton_term - WORD_COUNT_PENALTY * word_gap < lowest:
                         continue
                 parts.append(index.members[start:end])
                 distances.append(distance)
@@ -1006,8 +1014,11 @@ class _Matcher:
         vowel_gap = np.abs(rows[:, 3:] - key_vowels).sum(axis=1)
         penalties = index.variant_penalty[variants]
         word_gaps = np.abs(entry_words - words)
-        bounds = 1.0 - 0.5 * (distance_array + vowel_gap) / (lengths + key_length) \
-            - 0.5 * distance_array / (skeleton_lengths + skeleton_length) - penalties - WORD_COUNT_PENALTY * word_gaps
+        if any(distances):
+            bounds = 1.0 - 0.5 * (distance_array + vowel_gap) / (lengths + key_length) \
+                - 0.5 * distance_array / (skeleton_lengths + skeleton_length) - penalties - WORD_COUNT_PENALTY * word_gaps
+        else:  # the same, without the terms that are 0
+            bounds = 1.0 - 0.5 * vowel_gap / (lengths + key_length) - penalties - WORD_COUNT_PENALTY * word_gaps
         # And the filter of _compared, on the same rows.
         length_bounds = _length_bound(key_length, skeleton_length, lengths, skeleton_lengths, penalties, word_gaps)
         variants = variants[((bounds >= lowest) & (length_bounds >= floor) & (word_gaps <= 1))
@@ -1032,8 +1043,7 @@ class _Matcher:
         if marks:
             # Arabic letters for sounds English and French lack cost a little unless the
             # entry's spelling has a letter group they render (q for QAF, kh for KHAH).
-            scores -= np.asarray([0.0 if known else self.unlicensed(marks, number) for known, number in
-                                  zip(index.variant_known[variants].tolist(), numbers.tolist())], dtype=np.float32)
+            scores -= self.unlicensed(marks, numbers, index.variant_known[variants])
         known = np.flatnonzero(index.variant_known[variants])
         for position in known.tolist():
             if keys[position] == key:
@@ -1079,13 +1089,33 @@ class _Matcher:
         readings = _latin_keys(self.index.entries[number], self.rules, fine=True)
         return max((self.similarity(fine, reading) for reading in readings), default=0.0)
 
-    @functools.lru_cache(maxsize=1 << 18)  # noqa: B019 (one matcher per index and process)
-    def unlicensed(self, marks: str, number: int) -> float:
-        """The cost of the marked letters ``marks`` that entry ``number``'s spelling does not license."""
+    def unlicensed(self, marks: str, numbers: Any, known: Any) -> Any:
+        """The cost of the marked letters ``marks`` that the spellings of entries ``numbers``
+        do not license (float32 array); none for a variant from a known rendering (``known``).
+        """
+        import numpy as np
+
+        bits = self.licences[numbers]
+        missing = numbers[bits < 0]
+        if len(missing):
+            for number in np.unique(missing).tolist():
+                self.licences[number] = self.licence(number)
+            bits = self.licences[numbers]
+        unlicensed = np.zeros(len(numbers), dtype=np.int64)
+        for mark in marks:
+            unlicensed += (bits >> self.mark_bits[mark]) & 1 == 0
+        costs = self.rules.precision.marked_letter * unlicensed
+        costs[known] = 0.0
+        return costs.astype(np.float32)
+
+    def licence(self, number: int) -> int:
+        """The marked letters entry ``number``'s spelling licenses, one bit each (``mark_bits``)."""
         spelling = self.index.entries[number].lower()
-        licensed = self.rules.marked
-        return self.rules.precision.marked_letter * sum(
-            not any(group in spelling for group in licensed[mark]) for mark in marks)
+        bits = 0
+        for group, licensed in self.licensing:
+            if group in spelling:
+                bits |= licensed
+        return bits
 
     @functools.lru_cache(maxsize=1 << 16)  # noqa: B019 (one matcher per index and process)
     def prior(self, number: int) -> float:
@@ -1293,7 +1323,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 if tidied:
                     key = _tidy(key, compiled.joins)
                 skel = skeleton(key)
-                if not skel or not matcher.reachable(skel):
+                # (reachable() says yes to short skeletons: it is not asked.)
+                if not skel or len(skel) > OPENING_LENGTHS[0] and not matcher.reachable(skel):
                     # reachable() reads the skeleton's first classes only, and a longer
                     # span changes the key at its last seam only (_tidy): when the
                     # skeleton is long enough for the two to be apart, no longer span
@@ -1434,9 +1465,20 @@ class Latinizer:
             if not os.path.isfile(database):
                 raise FileNotFoundError(2, "No such file or directory", database)
 
+    @functools.cached_property
+    def index(self) -> Index:
+        """The catalogue's index, looked up on first use: one run reads one index throughout,
+        even if the catalogue file changes while it runs (and the file is not looked at
+        again for every line)."""
+        return _index_for(self.catalogue, self.cache_dir)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Only the options travel to worker processes (each loads the index itself).
+        return {name: value for name, value in self.__dict__.items() if name != "index"}
+
     def matches(self, text: str) -> list[Match]:
-        return find_matches(text, _index_for(self.catalogue, self.cache_dir), min_score=self.min_score,
-                            candidates=self.candidates, lexicons=self.lexicons, compiled=rules())
+        return find_matches(text, self.index, min_score=self.min_score, candidates=self.candidates,
+                            lexicons=self.lexicons, compiled=rules())
 
     def __call__(self, text: str) -> str:
         found = self.matches(text)

@@ -277,6 +277,29 @@ def test_ranking_skips_only_candidates_that_cannot_matter() -> None:
     assert compared > 1000
 
 
+def test_marked_letters_cost_unless_the_spelling_licenses_them() -> None:
+    """A letter for a sound English and French lack (QAF, KHAH, AIN...) costs ``marked_letter``
+    once for each time it occurs, unless the entry's spelling has a group that renders it
+    (``marked`` in rules/latinize.yaml); a known rendering pays nothing."""
+    import numpy as np
+
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    compiled = latinize_module.rules()
+    entries = [Entry(latin) for latin in ("Qasim", "Khaled", "Tom", "Gary", "Othman", "Saad")]
+    matcher = latinize_module._Matcher(build_index(entries), compiled)
+    numbers = np.arange(len(entries), dtype=np.int32)
+    cost = compiled.precision.marked_letter
+    for marks, expected in [("\u0642", [0, 1, 1, 0, 1, 1]),                 # QAF: q or g
+                            ("\u062e", [1, 0, 1, 1, 0, 1]),                 # KHAH: kh, h...
+                            ("\u0642\u062e\u0642", [1, 2, 3, 1, 2, 3]),
+                            ("\u063a\u062b\u0639", [3, 3, 3, 2, 2, 2])]:   # GHAIN, THEH, AIN
+        for _ in range(2):  # worked out, then remembered
+            assert matcher.unlicensed(marks, numbers, np.zeros(len(entries), dtype=bool)).tolist() == \
+                pytest.approx([cost * n for n in expected]), marks
+    known = np.array([True, False, True, False, False, False])
+    assert matcher.unlicensed("\u0642", numbers, known).tolist() == pytest.approx([0, cost, 0, 0, cost, cost])
+
+
 def test_reachable_rejects_only_skeletons_near_no_slot() -> None:
     """_Matcher.reachable may let through a skeleton near no slot, never reject one near a slot.
 
