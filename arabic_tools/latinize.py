@@ -1461,8 +1461,10 @@ class Latinizer:
             raise OptionError(f"--candidates must be 0 or more, not {self.candidates}")
         if "\n" in self.join or "\r" in self.join:
             raise OptionError("--join cannot contain a line break")
+        from arabic_tools.tokenize_morphology import database_path
+
         for database in self.lexicons:
-            if not os.path.isfile(database):
+            if not os.path.isfile(database_path(database)):
                 raise FileNotFoundError(2, "No such file or directory", database)
 
     @functools.cached_property

@@ -47,9 +47,34 @@ def _offline_catalogue() -> None:
     os.environ["CAMELTOOLS_DATA"] = str(cache)
 
 
+def database_path(database: str) -> str:
+    """The file of a camel-tools morphology database: ``database`` itself when it is a path,
+    else the database camel-tools installed under that name (``calima-msa-r13``,
+    ``calima-glf-01``: ``camel_data -i morphology-db-glf-01`` installs the second).
+
+    A name camel-tools does not list, or lists but has not installed, is an OptionError
+    that says which names it has installed.
+    """
+    if Path(database).is_file() or Path(database).name != database or database.endswith(".db"):
+        return database  # a path (FileNotFoundError later if there is no such file)
+    _offline_catalogue()
+    from camel_tools.data import CATALOGUE
+
+    component = CATALOGUE.components.get("MorphologyDB")
+    datasets = component.datasets if component is not None else {}
+    installed = sorted(name for name, entry in datasets.items() if (Path(entry.path) / "morphology.db").is_file())
+    if database not in installed:
+        listed = "listed by camel-tools but not installed" if database in datasets else "not a file, nor a database name camel-tools lists"
+        raise OptionError(f"{database}: {listed} (installed: {', '.join(installed) or 'none'}; "
+                          "camel-tools' camel_data installs them)")
+    return str(Path(datasets[database].path) / "morphology.db")
+
+
 @functools.cache
 def analyzer(database: str) -> Any:
-    """The camel-tools analyzer of the database at ``database`` (loaded once per process)."""
+    """The camel-tools analyzer of ``database``, a path or an installed database's name
+    (``database_path``); loaded once per process."""
+    database = database_path(database)
     if not Path(database).is_file():
         raise FileNotFoundError(2, "No such file or directory", database)
     _offline_catalogue()

@@ -20,7 +20,8 @@ def tokenize(
     backend: Annotated[str, typer.Option(
         "--backend", help="statistics (word frequencies, offline) or morphology (camel-tools analyzer, needs --db).")] = "statistics",
     db: Annotated[Optional[str], typer.Option(
-        "--db", help="camel-tools morphology database for --backend morphology (calima-msa-r13.db, calima-glf-01.db).",
+        "--db", help="camel-tools morphology database for --backend morphology: a file (calima-glf-01.db) or the name "
+                     "of one camel-tools installed (calima-msa-r13).",
         show_default=False)] = None,
 ) -> Transform:
     """Tokenize: punctuation apart, pronoun enclitics split off as '+' tokens (كلامه -> كلام +ه).

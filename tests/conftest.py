@@ -1,6 +1,8 @@
 """Shared fixtures. Tests never depend on the working directory."""
 
+import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,3 +35,24 @@ def _clean_rule_overlays(monkeypatch: pytest.MonkeyPatch) -> None:
     the test, including when the test ran ``--rules``, which extends it.
     """
     monkeypatch.setenv("ARABIC_TOOLS_RULES", "")
+
+
+@pytest.fixture
+def camel_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, Path]], None]:
+    """A function that makes camel-tools' catalogue, in this process, list the given
+    morphology databases (name -> folder of its morphology.db), as camel_data would."""
+    def make(datasets: dict[str, Path]) -> None:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+        from arabic_tools import tokenize_morphology
+
+        tokenize_morphology._offline_catalogue()  # before camel_tools.data is imported
+        import camel_tools.data
+        from camel_tools.data.catalogue import Catalogue
+
+        path = tmp_path / "camel-catalogue.json"
+        path.write_text(json.dumps({"version": "1.5", "packages": {}, "components": {"MorphologyDB": {
+            "default": "", "datasets": {name: {"path": str(folder)} for name, folder in datasets.items()}}}}),
+            encoding="utf-8")
+        monkeypatch.setattr(camel_tools.data, "CATALOGUE", Catalogue.load_catalogue(path))
+
+    return make

@@ -484,6 +484,14 @@ def test_cli_missing_lexicon_is_exit_1(tmp_path: Path) -> None:
     assert result.stdout_bytes == b""
 
 
+def test_cli_lexicon_by_a_name_camel_tools_does_not_list_is_usage_error(camel_catalogue) -> None:
+    camel_catalogue({})
+    result = runner.invoke(app, ["latinize", "-c", str(CATALOGUE), "--lexicon", "calima-xyz"], input="شغل زاز\n".encode())
+    assert result.exit_code == 2
+    assert "calima-xyz: not a file, nor a database name camel-tools lists" in " ".join(result.stderr.split())
+    assert result.stdout_bytes == b""
+
+
 # Accuracy on the development data (benchmarks/eval_latinize.py measures all of it).
 # A sample keeps these fast; the thresholds are not reached yet, so they are
 # known failures, and the achieved levels are guarded against regressions.

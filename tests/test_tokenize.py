@@ -173,6 +173,26 @@ def test_morphology_backend_gulf_database(shared_data: Path, tmp_path: Path, mon
     assert result.stdout_bytes == "بيت +ج قال +ه عربي\n".encode()
 
 
+def test_morphology_database_by_installed_name(shared_data: Path, tmp_path: Path, camel_catalogue) -> None:
+    folder = tmp_path / "glf"
+    folder.mkdir()
+    (folder / "morphology.db").symlink_to(shared_data / "camel" / "calima-glf-01.db")
+    camel_catalogue({"calima-glf-01": folder, "calima-msa-r13": tmp_path / "absent"})
+    result = runner.invoke(app, ["tokenize", "--backend", "morphology", "--db", "calima-glf-01"], input="بيتج قاله عربي\n".encode())
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == "بيت +ج قال +ه عربي\n".encode()
+    result = runner.invoke(app, ["tokenize", "--backend", "morphology", "--db", "calima-msa-r13"], input=b"x\n")
+    assert result.exit_code == 2
+    assert "calima-msa-r13: listed by camel-tools but not installed (installed: calima-glf-01;" in " ".join(result.stderr.split())
+
+
+def test_morphology_database_unknown_name_is_usage_error(camel_catalogue) -> None:
+    camel_catalogue({})
+    result = runner.invoke(app, ["tokenize", "--backend", "morphology", "--db", "calima-xyz"], input=b"x\n")
+    assert result.exit_code == 2
+    assert "calima-xyz: not a file, nor a database name camel-tools lists (installed: none;" in " ".join(result.stderr.split())
+
+
 def test_morphology_backend_thresholds_on_wikinews(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     spec = importlib.util.spec_from_file_location("score_tokenize", Path(__file__).parent.parent / "benchmarks" / "score_tokenize.py")
