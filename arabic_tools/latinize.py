@@ -434,9 +434,13 @@ def skeleton(key: str) -> str:
 
 def _neighbours(skel: str) -> list[str]:
     """The skeleton itself and, for three classes or more, each one-deletion variant, once each."""
-    if len(skel) < 3:
-        return [skel]
-    return list(dict.fromkeys([skel] + [skel[:i] + skel[i + 1:] for i in range(len(skel))]))
+    neighbours = [skel]
+    if len(skel) >= 3:
+        for i in range(len(skel)):
+            shorter = skel[:i] + skel[i + 1:]
+            if shorter not in neighbours:  # a short list: quicker than a set
+                neighbours.append(shorter)
+    return neighbours
 
 
 # ---------------------------------------------------------------------------------
@@ -544,6 +548,7 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     slots: dict[str, int] = {}
     filed_group: list[int] = []
     filed_variant: list[int] = []
+    filing: dict[str, list[int]] = {}  # skeleton -> the groups its variants are filed in
     for number, entry in enumerate(entries):
         latin.append(entry.latin)
         types.append(entry.type)
@@ -562,9 +567,13 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
             variant_skeleton.append(skel)
             variant_known.append(known)
             variant_penalty.append(penalty)
-            for neighbour in _neighbours(skel):
-                filed_group.append(2 * slots.setdefault(neighbour, len(slots)) + (neighbour != skel))
-                filed_variant.append(variant)
+            # Variants often share a skeleton (readings, renderings, entries of one name).
+            groups = filing.get(skel)
+            if groups is None:
+                groups = filing[skel] = [2 * slots.setdefault(neighbour, len(slots)) + (neighbour != skel)
+                                         for neighbour in _neighbours(skel)]
+            filed_group += groups
+            filed_variant += [variant] * len(groups)
     # The word keys served this build. Each of the cache's entries holds a tuple the
     # garbage collector tracks: left there, they would make every full collection
     # of a process that goes on to match text walk a hundred thousand of them.
