@@ -883,14 +883,21 @@ class _Matcher:
             # answer, nor change it. That holds while all the near ties are among the
             # variants _best keeps; with more, which ones it keeps depends on the order
             # of all the variants, so they are all scored.
-            scores, numbers = self._scores(key, words, promising, marks)
+            scores, numbers = self._scores(key, words, promising)
+            # Marked letters only lower scores: an answer out of reach without their
+            # cost is out of reach with it, and most are.
+            if float(scores.max()) + PRIOR_WEIGHT * MAX_ZIPF < floor - FLOOR_SLACK:
+                return ()
+            self._charge_marks(scores, numbers, promising, marks)
             top = float(scores.max())
             if top + PRIOR_WEIGHT * MAX_ZIPF < floor - FLOOR_SLACK:
                 return ()
             if np.count_nonzero(scores >= top - NEAR_TIE - BOUND_MARGIN) <= 4 * (width + TIE_WINDOW):
                 return self._best(scores, numbers, width, fine)
         variants = self._compared(key, words, floor, self.index.candidates(key))
-        return self._best(*self._scores(key, words, variants, marks), width, fine)
+        scores, numbers = self._scores(key, words, variants)
+        self._charge_marks(scores, numbers, variants, marks)
+        return self._best(scores, numbers, width, fine)
 
     def reachable(self, skel: str) -> bool:
         """Whether a slot may be within one deletion of ``skel``; if not, no entry is.
@@ -1035,8 +1042,9 @@ class _Matcher:
         # Each group is sorted and holds a variant once; groups together may not be.
         return np.unique(variants) if len(parts) > 1 and len(variants) > 1 else variants
 
-    def _scores(self, key: str, words: int, variants: Any, marks: str = "") -> tuple[Any, Any]:
-        """The score of each of ``variants`` (float32 array) and its entry number (int32 array)."""
+    def _scores(self, key: str, words: int, variants: Any) -> tuple[Any, Any]:
+        """The score of each of ``variants`` (float32 array) and its entry number (int32 array),
+        before the cost of marked letters (``_charge_marks``)."""
         import numpy as np
         from rapidfuzz import process
 
@@ -1049,15 +1057,21 @@ class _Matcher:
         numbers = index.variant_entry[variants]
         scores -= index.variant_penalty[variants]
         scores -= WORD_COUNT_PENALTY * np.abs(index.words[numbers] - words)
-        if marks:
-            # Arabic letters for sounds English and French lack cost a little unless the
-            # entry's spelling has a letter group they render (q for QAF, kh for KHAH).
-            scores -= self.unlicensed(marks, numbers, index.variant_known[variants])
         known = np.flatnonzero(index.variant_known[variants])
         for position in known.tolist():
             if keys[position] == key:
                 scores[position] = 1.0
         return scores, numbers
+
+    def _charge_marks(self, scores: Any, numbers: Any, variants: Any, marks: str) -> None:
+        """Take the cost of the marked letters ``marks`` off ``scores`` (those of ``_scores``).
+
+        Arabic letters for sounds English and French lack cost a little unless the
+        entry's spelling has a letter group they render (q for QAF, kh for KHAH); known
+        renderings pay nothing.
+        """
+        if marks:
+            scores -= self.unlicensed(marks, numbers, self.index.variant_known[variants])
 
     def _best(self, scores: Any, numbers: Any, width: int, fine: str = "") -> tuple[tuple[float, int], ...]:
         """The best ``width`` entries by score, near ties ordered by ``fit`` to ``fine`` and ``prior``.
