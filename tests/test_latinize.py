@@ -70,6 +70,9 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Thriller", "ثريلر"),       # th, doubled l
     ("Jacques", "جاك"),          # French qu and silent final es
     ("Rousseau", "روسو"),        # French ou, eau, double s
+    ("Wałęsa", "فاونسا"),        # Polish w, ł, nasal ę
+    ("Szymborska", "شيمبورسكا"),  # Polish sz
+    ("Sienkiewicz", "سينكيفيتش"),  # Polish ie, w, cz
 ])
 def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
     assert arabic_key(arabic) in latin_keys(latin)
