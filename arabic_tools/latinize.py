@@ -958,9 +958,10 @@ class _Matcher:
         #   1 - 0.5 * max(d / (key_length + member), (d + vowel_gap) / (key_length + longest))
         #     - 0.5 * d / (skeleton_length + group_skeleton_length) - least_penalty - WORD_COUNT_PENALTY * word_gap
         # for keys at least d apart, where member = min(longest, group_skeleton_length + vowels)
-        # is the member key length that bound is highest for. A group at distance 0 always
-        # passes without its vowel and word gaps, so the bound is worked out inline, as
-        # ``ceiling`` less the terms that depend on the group.
+        # is the member key length that bound is highest for. It is worked out inline (a
+        # call per group cost more than the arithmetic), as ``ceiling`` less the terms that
+        # depend on the group; at distance 0 it is ``ceiling`` until the vowel and word
+        # gaps are known, so those groups are not tested before.
         ceiling = 1.0 - self.least_penalty
         # With no longest key known, a deletion of the span's skeleton leads to groups at
         # distance 1 (one class shorter; member length key_length - 1) or 2 (the same length,
