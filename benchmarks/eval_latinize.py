@@ -70,13 +70,14 @@ CARRIER_SLOTS = frozenset({"artist_name", "person", "song_name", "audiobook_auth
 SLOT = re.compile(r"\[(\w+) : ([^\]]*)\]")
 
 
-def read_pairs(path: Path) -> dict[str, set[str]]:
+def read_pairs(path: Path, column: int = 0) -> dict[str, set[str]]:
+    """Each Arabic string's Latin sides (or, with ``column`` 2, the sources of its pairs)."""
     pairs: dict[str, set[str]] = collections.defaultdict(set)
     with open(path, encoding="utf-8") as stream:
         next(stream)
         for line in stream:
-            latin, arabic, _source, _kind = line.rstrip("\n").split("\t")
-            pairs[arabic].add(latin)
+            fields = line.rstrip("\n").split("\t")
+            pairs[fields[1]].add(fields[column])
     return pairs
 
 
@@ -118,9 +119,19 @@ def measure(data: Path, limit: int | None, lexicons: tuple[str, ...],
     results["index"] = {"seconds": round(time.perf_counter() - started, 2)}
 
     started = time.perf_counter()
-    correct = sum(latinize(a) in pairs[a] for a in arabic)
+    recovered = {a for a in arabic if latinize(a) in pairs[a]}
+    correct = len(recovered)
     results["name recovery"] = {"lines": len(arabic), "correct": correct, "rate": round(correct / len(arabic), 4),
                                 "threshold": ">= 0.85", "seconds": round(time.perf_counter() - started, 1)}
+    # The same by the pairs' source (wd_ar+frdiac: French spellings with their accents).
+    sources = read_pairs(data / "translit" / "dev_pairs.tsv", column=2)
+    by_source: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for name in arabic:
+        for source in sources[name]:
+            by_source[source][0] += name in recovered
+            by_source[source][1] += 1
+    results["name recovery by source"] = {source: f"{good}/{total} = {good / total:.4f}"
+                                          for source, (good, total) in sorted(by_source.items())}
 
     frames = carriers(records)
     started = time.perf_counter()
