@@ -73,6 +73,9 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Wałęsa", "فاونسا"),        # Polish w, ł, nasal ę
     ("Szymborska", "شيمبورسكا"),  # Polish sz
     ("Sienkiewicz", "سينكيفيتش"),  # Polish ie, w, cz
+    ("Jiménez", "خيمينيز"),       # Spanish j
+    ("Julio Iglesias", "خوليو إغليسياس"),
+    ("Juanes", "خوانيس"),
 ])
 def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
     assert arabic_key(arabic) in latin_keys(latin)
