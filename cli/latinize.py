@@ -30,7 +30,8 @@ def latinize(
     cache_dir: CacheDir = None,
     lexicon: Annotated[Optional[list[Path]], typer.Option(
         "--lexicon", help="camel-tools morphology database, a file or the name of one camel-tools installed "
-                          "(calima-msa-r13; repeatable); words it knows as ordinary Arabic need a higher score.", dir_okay=False, show_default=False)] = None,
+                          "(calima-msa-r13; repeatable); words it knows as ordinary Arabic need a higher score.",
+        dir_okay=False, show_default=False)] = None,
 ) -> Transform:
     """Write catalogue names that ASR rendered in Arabic script in their Latin form.
 
