@@ -1488,8 +1488,7 @@ class Latinizer:
         from arabic_tools.tokenize_morphology import database_path
 
         for database in self.lexicons:
-            if not os.path.isfile(database_path(database)):
-                raise FileNotFoundError(2, "No such file or directory", database)
+            database_path(database)  # a missing file or an unknown name fails here, not on a line
 
     @functools.cached_property
     def index(self) -> Index:

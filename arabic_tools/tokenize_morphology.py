@@ -52,11 +52,13 @@ def database_path(database: str) -> str:
     else the database camel-tools installed under that name (``calima-msa-r13``,
     ``calima-glf-01``: ``camel_data -i morphology-db-glf-01`` installs the second).
 
-    A name camel-tools does not list, or lists but has not installed, is an OptionError
-    that says which names it has installed.
+    A path to no file is a FileNotFoundError; a name camel-tools does not list, or lists
+    but has not installed, is an OptionError that says which names it has installed.
     """
-    if Path(database).is_file() or Path(database).name != database or database.endswith(".db"):
-        return database  # a path (FileNotFoundError later if there is no such file)
+    if Path(database).is_file():
+        return database
+    if Path(database).name != database or database.endswith(".db"):
+        raise FileNotFoundError(2, "No such file or directory", database)
     _offline_catalogue()
     from camel_tools.data import CATALOGUE
 
@@ -75,8 +77,6 @@ def analyzer(database: str) -> Any:
     """The camel-tools analyzer of ``database``, a path or an installed database's name
     (``database_path``); loaded once per process."""
     database = database_path(database)
-    if not Path(database).is_file():
-        raise FileNotFoundError(2, "No such file or directory", database)
     _offline_catalogue()
     from camel_tools.morphology.analyzer import Analyzer
     from camel_tools.morphology.database import MorphologyDB
