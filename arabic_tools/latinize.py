@@ -231,7 +231,10 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
             continue
         own = _compile_groups(rules, f"latin.{language}", spec, sound)
         patterns = [p for p, _ in own + common]
-        languages[language] = (re.compile("|".join(f"({p})" for p in patterns)), tuple(s for _, s in own + common))
+        # Each group ends in an empty capturing group that tells which one matched
+        # (``lastindex``). Before a group, it would hide the group's first letter from
+        # the regex engine, which then has to enter every group at every letter.
+        languages[language] = (re.compile("|".join(f"(?:{p})()" for p in patterns)), tuple(s for _, s in own + common))
     if not languages:
         raise rules.error("latin", "needs at least one language besides 'common'")
     conditions = rules.get("reading_when", Mapping, {})
