@@ -10,8 +10,9 @@ contract, on which parallel corpora depend:
   edited string value is re-encoded, with ``ensure_ascii=False``);
 - input is UTF-8 whatever the locale, and bad input raises ``InputError`` naming the
   source and the line;
-- memory stays bounded: input is read in blocks of about ``BLOCK_SIZE`` bytes, cut at
-  line ends, and with ``jobs > 1`` at most ``2 * jobs`` blocks are in flight.
+- memory stays bounded: input is read in blocks of about ``BLOCK_SIZE`` bytes (less for
+  a small file and several jobs: ``block_size_for``), cut at line ends, and with
+  ``jobs > 1`` at most ``2 * jobs`` blocks are in flight.
 
 Transforms that never look across a line break declare ``blockwise = True``; whole-line
 mapping then hands them a block of many lines at once, which is much faster for
@@ -38,6 +39,7 @@ from arabic_tools.errors import InputError
 Transform = Callable[[str], str]
 
 BLOCK_SIZE = 1 << 20
+MIN_PARALLEL_BLOCK = 1 << 16
 STDIO = "-"
 
 
@@ -246,6 +248,23 @@ def write_lines(stream: BinaryIO, lines: Iterable[str], batch: int = 2048) -> No
             stream.write("".join(chunk).encode("utf-8"))
             chunk.clear()
     stream.write("".join(chunk).encode("utf-8"))
+
+
+def block_size_for(size: int | None, jobs: int) -> int:
+    """The block size to read an input of ``size`` bytes (None: unknown) in for ``jobs`` workers.
+
+    ``BLOCK_SIZE``, or less for a file too small to give each worker about four blocks
+    (but never under ``MIN_PARALLEL_BLOCK``): with the default, a file of a few MiB
+    would keep one worker busy and leave the others idle.
+
+    >>> block_size_for(None, 2) == block_size_for(100 << 20, 2) == block_size_for(500_000, 1) == BLOCK_SIZE
+    True
+    >>> block_size_for(2_000_000, 2), block_size_for(100_000, 2)
+    (250000, 65536)
+    """
+    if jobs <= 1 or size is None:
+        return BLOCK_SIZE
+    return max(MIN_PARALLEL_BLOCK, min(BLOCK_SIZE, -(-size // (4 * jobs))))
 
 
 def read_blocks(stream: BinaryIO, first_line: int = 1, block_size: int = BLOCK_SIZE) -> Iterator[tuple[int, bytes]]:

@@ -25,4 +25,4 @@ class EngineName(str, Enum):
 
 Engine = Annotated[EngineName, typer.Option("--engine", help="local: this machine (--jobs processes); dask: a Dask cluster, writing part files to the -o directory.")]
 Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786) for --engine dask [default: a local cluster of --jobs workers].", show_default=False)]
-BlockSize = Annotated[Optional[str], typer.Option("--block-size", help="Bytes of input per block, e.g. 64MiB [default: 1MiB locally, 32MiB with --engine dask].", show_default=False)]
+BlockSize = Annotated[Optional[str], typer.Option("--block-size", help="Bytes of input per block, e.g. 64MiB [default: 1MiB locally (less with --jobs for a file of a few MiB), 32MiB with --engine dask].", show_default=False)]

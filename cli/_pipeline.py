@@ -109,7 +109,7 @@ def run_pipeline(transform: streams.Transform, input: str, output: str, field: O
             engines.run_on_dask(mapper, work, output, header=header, scheduler=scheduler, workers=jobs,
                                 on_progress=advance)
         return
-    size = engines.parse_size(block_size) if block_size else streams.BLOCK_SIZE
+    size = engines.parse_size(block_size) if block_size else streams.block_size_for(streams.input_size(input), jobs)
     with streams.open_input(input) as instream, streams.open_output(output) as outstream, \
             _progress_reporter(input, progress) as advance:
         streams.run(mapper, input, instream, outstream, header=header, jobs=jobs, block_size=size,

@@ -111,6 +111,34 @@ def test_local_engine_takes_the_block_size_option_too(tmp_path):
     assert runner.invoke(app, ["normalize", str(source), "--block-size", "0"]).exit_code == 2
 
 
+def test_jobs_share_a_small_file_without_a_block_size(tmp_path, monkeypatch):
+    """A file of a few hundred KiB is one block for one job, and several for --jobs 2."""
+    from typer.testing import CliRunner
+
+    from arabic_tools import streams
+    from cli.main import app
+
+    source = tmp_path / "in.txt"
+    source.write_bytes("أحمد إلى آخر\r\nﻻ تـــأكل\n".encode() * 8000)  # 336 KB
+    sizes: list[int] = []
+    read_blocks = streams.read_blocks
+
+    def counted(*args, **kwargs):
+        for block in read_blocks(*args, **kwargs):
+            sizes.append(len(block[1]))
+            yield block
+
+    monkeypatch.setattr(streams, "read_blocks", counted)
+    runner = CliRunner()
+    one = runner.invoke(app, ["normalize", str(source)])
+    assert sizes == [source.stat().st_size]
+    sizes.clear()
+    two = runner.invoke(app, ["normalize", str(source), "--jobs", "2"])
+    assert two.exit_code == 0, two.stderr
+    assert two.stdout_bytes == one.stdout_bytes
+    assert len(sizes) >= 4 and sum(sizes) == source.stat().st_size
+
+
 def test_an_empty_directory_has_no_input_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="no input files there"):
         engines.plan(str(tmp_path))
