@@ -107,7 +107,8 @@ class MorphologySplitter:
 
     def __init__(self, database: str | None, statistics: StatisticalSplitter) -> None:
         if not database:
-            raise OptionError("--backend morphology needs --db PATH, a camel-tools morphology database")
+            raise OptionError("--backend morphology needs --db: a camel-tools morphology database, "
+                              "a file or the name of one installed")
         self.analyzer = analyzer(database)
         self.statistics = statistics
 

@@ -156,7 +156,7 @@ def test_accuracy_thresholds_on_wikinews(shared_data: Path) -> None:
 def test_morphology_backend_needs_a_database() -> None:
     result = runner.invoke(app, ["tokenize", "--backend", "morphology"], input=b"x\n")
     assert result.exit_code == 2
-    assert "--backend morphology needs --db PATH" in result.stderr
+    assert "--backend morphology needs --db: a camel-tools morphology database" in result.stderr
 
 
 def test_morphology_backend_missing_database_is_one_line() -> None:
