@@ -76,6 +76,9 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Jiménez", "خيمينيز"),       # Spanish j
     ("Julio Iglesias", "خوليو إغليسياس"),
     ("Juanes", "خوانيس"),
+    ("Çoban", "جوبان"),          # Turkish ç as ج
+    ("Kıvanç", "كيفانج"),
+    ("Çakır", "تشاكير"),         # and as تش, the English reading
 ])
 def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
     assert arabic_key(arabic) in latin_keys(latin)
