@@ -68,6 +68,9 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Piaf", "بياف"),            # p is written with beh
     ("Dion", "ديون"),
     ("Thriller", "ثريلر"),       # th, doubled l
+    ("Brighton", "برايتون"),     # igh
+    ("Slaughter", "سلوتر"),      # augh
+    ("Knox", "نوكس"),            # silent initial k
     ("Jacques", "جاك"),          # French qu and silent final es
     ("Rousseau", "روسو"),        # French ou, eau, double s
     ("Wałęsa", "فاونسا"),        # Polish w, ł, nasal ę
@@ -409,7 +412,7 @@ def test_build_index_keeps_entry_order() -> None:
 
 def test_rule_file_errors_name_the_entry() -> None:
     text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
-    broken = text.replace('sound: "C"}', 'sound: "J"}', 1)
+    broken = text.replace("  english:\n", '  english:\n    - {spell: "zz", sound: "J"}\n', 1)
     with pytest.raises(RuleError, match=r"latin\.english\[0\]\.sound: 'J' is not one of the classes"):
         rulebook.check(rulebook.parse(broken, "latinize.yaml"))
 
