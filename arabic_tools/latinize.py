@@ -226,10 +226,22 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
     groups = rules.get("latin", Mapping)
     common = _compile_groups(rules, "latin.common", groups.get("common", ()), sound)
     languages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]] = {}
+    owned: dict[str, list[tuple[str, str]]] = {}  # each language's groups before the common ones
     for language, spec in groups.items():
         if language == "common":
             continue
-        own = _compile_groups(rules, f"latin.{language}", spec, sound)
+        # A reading may be another's with a few groups of its own, tried first:
+        # {extends: english, groups: [...]}.
+        where, base = f"latin.{language}", []
+        if isinstance(spec, Mapping):
+            unknown = set(spec) - {"extends", "groups"}
+            if unknown:
+                raise rules.error(where, f"unknown field {sorted(unknown)[0]!r}")
+            parent = spec.get("extends")
+            if parent not in owned:
+                raise rules.error(f"{where}.extends", f"{parent!r} is not a language listed before {language!r}")
+            where, base, spec = f"{where}.groups", owned[parent], spec.get("groups", ())
+        own = owned[language] = _compile_groups(rules, where, spec, sound) + base
         patterns = [p for p, _ in own + common]
         # Each group ends in an empty capturing group that tells which one matched
         # (``lastindex``). Before a group, it would hide the group's first letter from

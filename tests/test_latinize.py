@@ -71,6 +71,9 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Brighton", "برايتون"),     # igh
     ("Slaughter", "سلوتر"),      # augh
     ("Knox", "نوكس"),            # silent initial k
+    ("Hunter", "هانتر"),         # u before two consonants as alef (a second English reading)
+    ("Daft Punk", "دافت بانك"),
+    ("Gustav", "غوستاف"),        # and as waw (the first)
     ("Jacques", "جاك"),          # French qu and silent final es
     ("Rousseau", "روسو"),        # French ou, eau, double s
     ("Wałęsa", "فاونسا"),        # Polish w, ł, nasal ę
@@ -418,11 +421,14 @@ def test_rule_file_errors_name_the_entry() -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
+    ("extends: english", "extends: french", r"latin\.english_short_u\.extends: 'french' is not a language listed before"),
+    ("extends: english", "base: english", r"latin\.english_short_u: unknown field 'base'"),
+    ('{2}", sound: "a"}', '{2}", sound: "J"}', r"latin\.english_short_u\.groups\[0\]\.sound: 'J' is not one of the classes"),
     ("  Z: S ", "  S: S ", r"subclasses\.S: a subclass name must be one ASCII letter that is not a class"),
     ("  Z: S ", "  Z: J ", r"subclasses\.Z: 'J' is not one of the classes"),
     ("  TC: C", "  EC: C", r"joins: joins are written in classes, not subclasses"),
 ])
-def test_subclass_errors_name_the_entry(old: str, new: str, message: str) -> None:
+def test_structure_errors_name_the_entry(old: str, new: str, message: str) -> None:
     text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
     assert old in text
     with pytest.raises(RuleError, match=message):
