@@ -1181,8 +1181,10 @@ class _Matcher:
         needs ``unknown_allowance`` less.
 
         ``context``: how much likelier a name is after the word before the span than
-        after any word (log odds, ``latinize_context``); each unit counts as
-        ``context_weight`` Zipf units of frequency less (كم عمر X "how old is X").
+        after any word, plus how much likelier the span's words are to be part of a
+        name than any word (log odds, ``latinize_context``); each unit counts as
+        ``context_weight`` Zipf units of frequency less (كم عمر X "how old is X") or,
+        below 0, more (وريني "show me" is rarely part of a name).
         """
         precision = self.rules.precision
         least = min_score
@@ -1284,9 +1286,11 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
 
     ``lexicons`` are camel-tools morphology databases: a span whose words they analyse
     as ordinary Arabic words (not proper nouns) needs a higher score. The word before a
-    span makes it need more or less (``rules/latinize-context.yaml``).
+    span, and how often its words are part of names, make it need more or less
+    (``rules/latinize-context.yaml``).
     """
     compiled = compiled or rules()
+    precision = compiled.precision
     counts = latinize_context.context()
     matcher = _matcher(index, compiled)
     words = [(m.start(), m.end(), m[0]) for m in compiled.word_pattern.finditer(text)]
@@ -1295,10 +1299,13 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     # Per word, once a line: what every span it is in needs of it.
     plain = [w for _, _, w in words]
     known = [matcher.known(w) for w in plain]
+    # How much likelier each word is to be part of a name than any word (latinize_context);
+    # a span's words count by their mean: one word of a name may well be an ordinary
+    # word too (Gide جيد "good"), most of them rarely are.
+    name_words = [counts.name_word(w, precision.context_prior, precision.context_most) for w in plain]
     keys, fines, marked = zip(*[_word_parts(w, compiled) for w in plain])
     seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
     alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
-    precision = compiled.precision
     # One word more than the longest entry (a space ASR put inside a name), but never
     # more than MAX_SPAN_WORDS: longer names are matched by their parts' spans only.
     longest = min(index.max_words + 1, MAX_SPAN_WORDS)
@@ -1345,9 +1352,10 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
             span_known = span_known or known[last]
-            # A span that is the whole line has no context.
-            span_context = 0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip() \
-                and not before.strip() else first_context
+            # A span that is the whole line has no context (but its words still count).
+            span_context = sum(name_words[first:last + 1]) / (last - first + 1) + (
+                0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip()
+                and not before.strip() else first_context)
             needed_known = None  # what the span needs unless it is unknown
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:

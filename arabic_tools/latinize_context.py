@@ -1,11 +1,16 @@
-"""Where names occur: how often a name follows each word, for latinize's precision gate.
+"""Where names occur: how often a name follows each word, and how often each word is
+part of a name, for latinize's precision gate.
 
 Voice-assistant commands put names in a few places: after "play" (شغل), "how old is"
 (كم عمر), "song" (اغنية), "email" ... and hardly ever after "tell me" (قول) or as the
-first word of a command. A ``latinize-context`` rule file counts, for each word, how
-often a name-bearing slot started right after it in slot-annotated utterances, and how
-often any word did; :class:`Context` turns the counts into evidence for or against a
-name after that word (see ``context_weight`` in ``rules/latinize.yaml``).
+first word of a command. And the words of commands themselves (وريني "show me", ايش
+"what", نكتة "joke") are seldom part of a name, however much they sound like one. A
+``latinize-context`` rule file counts, for each word, how often a name-bearing slot
+started right after it in slot-annotated utterances and how often any word did, and
+how often the word was in a name-bearing slot and how often it occurred at all;
+:class:`Context` turns the counts into evidence for or against a name after that word,
+and for or against a span with that word being a name (see ``context_weight`` in
+``rules/latinize.yaml``).
 
 The shipped ``rules/latinize-context.yaml`` is counted from the ar-SA train partition
 of MASSIVE 1.1 (CC BY 4.0); ``arabic-tools latinize-context`` counts a file of your
@@ -55,54 +60,73 @@ def context_word(token: str) -> str:
     return Normalizer(_FOLDED)(token).lower()
 
 
-def count(utterances: Iterable[Sequence[Part]], slots: Iterable[str] = NAME_SLOTS) -> tuple[Counter[str], Counter[str]]:
-    """For each word (``context_word``), how often a slot of ``slots`` starts right after
-    it, and how often any word follows it; ``LINE_START`` stands before a line's first word.
+@dataclass(frozen=True)
+class Counts:
+    """Per word (``context_word``): how often a name-bearing slot started right after it
+    and how often any word did (``LINE_START`` stands before a line's first word), how
+    often it was in a name-bearing slot and how often it occurred."""
 
-    >>> names, words = count([("شغل ", Slot("artist_name", "فيروز"), " الحين")])
-    >>> names["شغل"], words["شغل"], names[LINE_START], words[LINE_START]
+    names_after: Counter[str] = field(default_factory=Counter)
+    words_after: Counter[str] = field(default_factory=Counter)
+    in_names: Counter[str] = field(default_factory=Counter)
+    seen: Counter[str] = field(default_factory=Counter)
+
+
+def count(utterances: Iterable[Sequence[Part]], slots: Iterable[str] = NAME_SLOTS) -> Counts:
+    """The :class:`Counts` of slot-annotated utterances, for the slots ``slots``.
+
+    >>> counts = count([("شغل ", Slot("artist_name", "فيروز"), " الحين")])
+    >>> counts.names_after["شغل"], counts.words_after["شغل"], counts.names_after[LINE_START]
+    (1, 1, 0)
+    >>> counts.in_names["فيروز"], counts.seen["فيروز"], counts.in_names["الحين"], counts.seen["الحين"]
     (1, 1, 0, 1)
     """
     wanted = frozenset(slots)
-    names: Counter[str] = Counter()
-    words: Counter[str] = Counter()
+    counts = Counts()
     for parts in utterances:
         previous = LINE_START
         for part in parts:
             if isinstance(part, Slot):
                 tokens = part.value.split()
-                starts = part.name in wanted
+                named = part.name in wanted
             else:
                 tokens = part.split()
-                starts = False
+                named = False
             for i, token in enumerate(tokens):
-                words[previous] += 1
-                names[previous] += starts and i == 0
+                counts.words_after[previous] += 1
+                counts.names_after[previous] += named and i == 0
                 previous = context_word(token)
-    return names, words
+                counts.seen[previous] += 1
+                counts.in_names[previous] += named
+    return counts
 
 
-def rule_file(names: Counter[str], words: Counter[str], source: str, slots: Sequence[str],
-              min_count: int = MIN_COUNT) -> str:
-    """The text of a ``latinize-context`` rule file of the counts of ``count``."""
+def rule_file(counts: Counts, source: str, slots: Sequence[str], min_count: int = MIN_COUNT) -> str:
+    """The text of a ``latinize-context`` rule file of ``counts``."""
     import yaml
 
-    listed = {w: [names[w], n] for w, n in sorted(words.items(), key=lambda item: (-item[1], item[0]))
-              if n >= min_count and w != LINE_START}
+    words = set(counts.words_after) | set(counts.seen)
+    words.discard(LINE_START)
+    listed = {w: [counts.names_after[w], counts.words_after[w], counts.in_names[w], counts.seen[w]]
+              for w in sorted(words, key=lambda w: (-counts.seen[w], w))
+              if max(counts.words_after[w], counts.seen[w]) >= min_count}
     head = {
         "kind": KIND,
-        "description": "How often a name-bearing slot starts right after each word, and how often any word "
-                       "does, counted by 'arabic-tools latinize-context'.",
+        "description": "How often a name-bearing slot starts right after each word and how often any word "
+                       "does, and how often each word is in a name-bearing slot and how often it occurs, "
+                       "counted by 'arabic-tools latinize-context'.",
         "source": source,
         "slots": list(slots),
-        "total": [sum(names.values()), sum(words.values())],
-        "line_start": [names[LINE_START], words[LINE_START]],
+        "total": [sum(counts.names_after.values()), sum(counts.words_after.values())],
+        "line_start": [counts.names_after[LINE_START], counts.words_after[LINE_START]],
+        "in_names": [sum(counts.in_names.values()), sum(counts.seen.values())],
     }
     # The words one a line, each quoted as a JSON string (which YAML reads as one):
     # a word may be anything YAML would otherwise read as a number, a boolean or syntax.
-    body = "".join(f"  {json.dumps(w, ensure_ascii=False)}: [{k}, {n}]\n" for w, (k, n) in listed.items())
+    body = "".join(f"  {json.dumps(w, ensure_ascii=False)}: [{', '.join(map(str, n))}]\n" for w, n in listed.items())
     return (yaml.safe_dump(head, allow_unicode=True, sort_keys=False, width=100, default_flow_style=None)
-            + "# word: [times a name followed it, times any word followed it]\nwords:\n" + body)
+            + "# word: [times a name followed it, times any word followed it, times in a name, times seen]\n"
+            + "words:\n" + body)
 
 
 @dataclass(frozen=True)
@@ -112,53 +136,77 @@ class Context:
     counts: Mapping[str, tuple[int, int]]  # context_word -> (names after it, words after it)
     line_start: tuple[int, int]
     base: float  # the share of all words that start a name
-    # evidence() by its arguments: latinize asks it for every word of every line.
-    answers: dict[tuple[str | None, float, float], float] = field(default_factory=dict, compare=False, repr=False)
+    in_names: Mapping[str, tuple[int, int]]  # context_word -> (times in a name, times seen)
+    in_names_base: float  # the share of all words that are in a name
+    # evidence() and name_word() by their arguments: latinize asks them for every word
+    # of every line.
+    answers: dict[tuple[str | None, float, float, bool], float] = field(default_factory=dict, compare=False,
+                                                                       repr=False)
 
-    def log_odds(self, names: int, words: int, prior: float) -> float:
+    def log_odds(self, names: int, words: int, prior: float, base: float | None = None) -> float:
         """How much likelier a name is after a word seen ``words`` times, ``names`` of them
         before a name, than after any word: the difference of the log odds, the counts
         smoothed by ``prior`` words at the base rate (a word seen a few times says little).
+        With another ``base``, the same of other counts (``name_word``).
         """
-        base = self.base
+        base = self.base if base is None else base
         share = (names + prior * base) / (words + prior)
         return math.log(share / (1.0 - share)) - math.log(base / (1.0 - base))
 
     def evidence(self, previous: str | None, prior: float, most: float) -> float:
         """The log-odds difference for a name after the word ``previous`` (``None``: at the
         start of a line), at most ``most``; 0 for a word the counts do not know."""
-        key = (previous, prior, most)
+        return self._answer(previous, prior, most, False)
+
+    def name_word(self, word: str, prior: float, most: float) -> float:
+        """The log-odds difference for ``word`` being part of a name, against any word
+        being part of one, at most ``most``; 0 for a word the counts do not know."""
+        return self._answer(word, prior, most, True)
+
+    def _answer(self, word: str | None, prior: float, most: float, inside: bool) -> float:
+        key = (word, prior, most, inside)
         answer = self.answers.get(key)
         if answer is None:
             if len(self.answers) >= 1 << 16:
                 self.answers.clear()
-            found = self.line_start if previous is None else self.counts.get(context_word(previous))
-            answer = self.answers[key] = 0.0 if found is None else min(most, self.log_odds(*found, prior))
+            if inside:
+                found = self.in_names.get(context_word(word)) if word is not None else None
+                base = self.in_names_base
+            else:
+                found = self.line_start if word is None else self.counts.get(context_word(word))
+                base = self.base
+            answer = self.answers[key] = 0.0 if found is None else min(most, self.log_odds(*found, prior, base))
         return answer
 
 
 def compile_context(rules: rulebook.RuleFile) -> Context:
     """Validate and compile a ``latinize-context`` rule file."""
 
-    def pair(entry: str, value: Any) -> tuple[int, int]:
+    def counts(entry: str, value: Any, size: int = 2) -> tuple[int, ...]:
         rules.expect(entry, value, tuple)
-        if len(value) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
-            raise rules.error(entry, "must be [names, words], two counts")
-        names, words = value
-        if names > words:
+        if len(value) != size or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+            shape = "[names, words]" if size == 2 else "[names after, words after, in names, seen]"
+            raise rules.error(entry, f"must be {shape}, {size} counts")
+        if value[0] > value[1] or size == 4 and value[2] > value[3]:
             raise rules.error(entry, "counts more names than words")
-        return names, words
+        return tuple(value)
 
-    total = pair("total", rules.get("total", tuple))
-    if not 0 < total[0] < total[1]:
-        raise rules.error("total", "needs some words that start a name and some that do not")
-    line_start = pair("line_start", rules.get("line_start", tuple))
-    counts = {}
+    def share(entry: str) -> float:
+        names, words = counts(entry, rules.get(entry, tuple))
+        if not 0 < names < words:
+            raise rules.error(entry, "needs some words of names and some of other text")
+        return names / words
+
+    base, in_names_base = share("total"), share("in_names")
+    start_names, start_words = counts("line_start", rules.get("line_start", tuple))
+    after, inside = {}, {}
     for word, value in rules.get("words", Mapping).items():
         if not isinstance(word, str) or not word or word != context_word(word):
             raise rules.error(f"words.{word}", "must be a word as context_word writes it (folded, lower case)")
-        counts[word] = pair(f"words.{word}", value)
-    return Context(counts, line_start, total[0] / total[1])
+        names_after, words_after, in_names, seen = counts(f"words.{word}", value, 4)
+        after[word] = (names_after, words_after)
+        inside[word] = (in_names, seen)
+    return Context(after, (start_names, start_words), base, inside, in_names_base)
 
 
 def context() -> Context:

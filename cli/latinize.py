@@ -76,10 +76,11 @@ def latinize_context(
 ) -> None:
     """Count where names occur in slot-annotated utterances into a latinize-context rule file.
 
-    For each word: how often a name-bearing slot starts right after it, and how often
-    any word does. latinize reads the counts from rules/latinize-context.yaml: save
-    the output as latinize-context.yaml in a directory and pass it as --rules DIR
-    (or ARABIC_TOOLS_RULES) to use counts of your own data.
+    For each word: how often a name-bearing slot starts right after it and how often
+    any word does, how often it is in a name-bearing slot and how often it occurs.
+    latinize reads the counts from rules/latinize-context.yaml: save the output as
+    latinize-context.yaml in a directory and pass it as --rules DIR (or
+    ARABIC_TOOLS_RULES) to use counts of your own data.
     """
     with reported_errors():
         from arabic_tools import latinize_context, resample, streams
@@ -89,9 +90,9 @@ def latinize_context(
             utterances = resample.read_utterances(streams.decode_lines(instream, input), input, format=format)
             wanted = (u.parts for u in utterances
                       if partition is None or (u.record is not None and u.record.get("partition") == partition))
-            names, words = latinize_context.count(wanted, slots)
-        if not words:
+            counts = latinize_context.count(wanted, slots)
+        if not counts.seen:
             raise typer.BadParameter("no utterances to count" + (f" in partition {partition!r}" if partition else ""))
-        text = latinize_context.rule_file(names, words, source or input, slots)
+        text = latinize_context.rule_file(counts, source or input, slots)
         with streams.open_output(output) as outstream:
             outstream.write(text.encode("utf-8"))

@@ -585,20 +585,29 @@ source: tests
 slots: [person]
 total: [1, 20]
 line_start: [1, 20]
+in_names: [1, 20]
 words: {}
 """
 
 
-def test_a_name_is_likelier_after_some_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # سميرة is a common word of Arabic text (Samira, a common name); after كم عمر
-    # "how old is", a name is far likelier than after any word (the shipped counts).
-    catalogue = _catalogue(tmp_path, "Samira", "Leila")
-    assert Latinizer(catalogue)("كم عمر سميرة") == "كم عمر Samira"
+@pytest.mark.parametrize(("entry", "line", "shipped", "neutral"), [
+    # سميرة is a common word of Arabic text (Samira, a common name); after كم عمر "how
+    # old is", a name is far likelier than after any word.
+    ("Samira", "كم عمر سميرة", "كم عمر Samira", "كم عمر سميرة"),
+    # نكتة "joke" sounds like Nikita. It is a rare word of Arabic text, but a common one
+    # of commands (قول لي نكتة), and the annotated commands never had it in a name.
+    ("Nikita", "نكتة", "نكتة", "Nikita"),
+])
+def test_where_names_occur_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str, line: str,
+                                  shipped: str, neutral: str) -> None:
+    """The shipped latinize-context counts decide, against counts that favour no word."""
+    catalogue = _catalogue(tmp_path, entry, "Leila")
+    assert Latinizer(catalogue)(line) == shipped
     overlay = tmp_path / "rules"
     overlay.mkdir()
     (overlay / "latinize-context.yaml").write_text(NEUTRAL_CONTEXT, encoding="utf-8")
     monkeypatch.setenv("ARABIC_TOOLS_RULES", str(overlay))
-    assert Latinizer(catalogue)("كم عمر سميرة") == "كم عمر سميرة"
+    assert Latinizer(catalogue)(line) == neutral
 
 
 def test_context_counts_make_a_rule_file() -> None:
@@ -608,19 +617,24 @@ def test_context_counts_make_a_rule_file() -> None:
     utterances = [parse(text) for text in (
         "كم عمر [person : سميرة]", "كم عمر [person : ليلى]", "كم عمر البرج", "[person : سميرة] عمرها كم",
         "قول لي [time : الساعة]", "قول لي نكتة", "شغل [song_name : فوق]")]
-    names, words = count(utterances, ["person"])
-    assert (names["عمر"], words["عمر"]) == (2, 3)
-    assert (names["شغل"], words["شغل"]) == (0, 1)  # song_name is not one of the slots asked for
-    context = compile_context(rulebook.parse(rule_file(names, words, "tests", ["person"], min_count=1), "c.yaml"))
+    counts = count(utterances, ["person"])
+    assert (counts.names_after["عمر"], counts.words_after["عمر"]) == (2, 3)
+    assert (counts.names_after["شغل"], counts.words_after["شغل"]) == (0, 1)  # song_name is not asked for
+    assert (counts.in_names["سميره"], counts.seen["سميره"]) == (2, 2)  # folded: teh marbuta as heh
+    assert (counts.in_names["فوق"], counts.seen["فوق"]) == (0, 1)
+    context = compile_context(rulebook.parse(rule_file(counts, "tests", ["person"], min_count=1), "c.yaml"))
     assert context.evidence("عمر", 1.0, 3.0) > 0 > context.evidence("قول", 1.0, 3.0)
     assert context.evidence("أغنية", 1.0, 3.0) == 0.0  # a word the counts do not know
     assert context.evidence("عمر", 1.0, 0.1) == 0.1  # capped
+    assert context.name_word("سميرة", 1.0, 3.0) > 0 > context.name_word("نكتة", 1.0, 3.0)
+    assert context.name_word("أغنية", 1.0, 3.0) == 0.0
 
 
 @pytest.mark.parametrize("words, message", [
-    ('{"عمر": [3, 2]}', "counts more names than words"),
-    ('{"عمر": [1]}', "must be [names, words]"),
-    ('{"أغنية": [1, 2]}', "must be a word as context_word writes it"),
+    ('{"عمر": [3, 2, 0, 2]}', "counts more names than words"),
+    ('{"عمر": [0, 2, 3, 2]}', "counts more names than words"),
+    ('{"عمر": [1, 2]}', "must be [names after, words after, in names, seen], 4 counts"),
+    ('{"أغنية": [1, 2, 0, 2]}', "must be a word as context_word writes it"),
 ])
 def test_context_rule_errors_name_the_entry(words: str, message: str) -> None:
     from arabic_tools.latinize_context import compile_context
@@ -638,7 +652,7 @@ def test_cli_context_command_counts_annotated_text(tmp_path: Path) -> None:
     result = runner.invoke(app, ["latinize-context", str(source), "--format", "text", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     written = rulebook.parse(out.read_text(encoding="utf-8"), str(out))
-    assert written.kind == "latinize-context" and written.get("words", Mapping)["عمر"] == (2, 3)
+    assert written.kind == "latinize-context" and written.get("words", Mapping)["عمر"] == (2, 3, 0, 3)
     rulebook.check(written)
 
 
