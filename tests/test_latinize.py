@@ -74,6 +74,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Hunter", "هانتر"),         # u before two consonants as alef (a second English reading)
     ("Daft Punk", "دافت بانك"),
     ("Gustav", "غوستاف"),        # and as waw (the first)
+    ("Rilke", "ريلكه"),          # a German final e as heh
+    ("Inge", "إنجي"),            # and as yeh
     ("Jacques", "جاك"),          # French qu and silent final es
     ("Rousseau", "روسو"),        # French ou, eau, double s
     ("Wałęsa", "فاونسا"),        # Polish w, ł, nasal ę
