@@ -75,6 +75,7 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Daft Punk", "دافت بانك"),
     ("Gustav", "غوستاف"),        # and as waw (the first)
     ("Rilke", "ريلكه"),          # a German final e as heh
+    ("Goethe", "غوته"),          # German oe
     ("Inge", "إنجي"),            # and as yeh
     ("Jacques", "جاك"),          # French qu and silent final es
     ("Rousseau", "روسو"),        # French ou, eau, double s
