@@ -1341,6 +1341,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
         rest_seams = False
         unreachable: set[int] = set()  # heads that no longer span can use
         span_known = False  # whether wordfreq knows a word of the span
+        span_names = 0.0  # the sum of the span's name_words
         for last in range(first, min(len(words), first + longest)):
             if len(unreachable) == len(heads):
                 break
@@ -1352,8 +1353,9 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 rest_seams = rest_seams or (last > first + 1 and seams[last - 1])
             span_words = plain[first:last + 1]
             span_known = span_known or known[last]
+            span_names += name_words[last]
             # A span that is the whole line has no context (but its words still count).
-            span_context = sum(name_words[first:last + 1]) / (last - first + 1) + (
+            span_context = span_names / (last - first + 1) + (
                 0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip()
                 and not before.strip() else first_context)
             needed_known = None  # what the span needs unless it is unknown
