@@ -20,8 +20,9 @@ How (the model is data in ``rules/latinize.yaml``):
   on the skeleton. Precision comes first: a span must beat ``min_score``, plus a margin
   that grows with the span's frequency as Arabic text (wordfreq), and very frequent
   Arabic words are never replaced ("لو" is not "Low", "من" is not "Man"). The margin
-  shrinks after words a name often follows (كم عمر "how old is") and grows at the start
-  of a command (``latinize_context``). Overlapping
+  shrinks after words a name often follows (كم عمر "how old is"), and grows at the start
+  of a command and for words of commands seldom part of a name (وريني "show me";
+  ``latinize_context``). Overlapping
   matches are resolved by score, and the longer span wins a near tie.
 - A proclitic glued to a name (و، ف، ب، ل، ال) stays before the Latin form, joined by a
   tatweel by default: "لإد شيران" becomes "لـEd Sheeran".
@@ -1523,7 +1524,8 @@ class Latinizer:
         return _index_for(self.catalogue, self.cache_dir)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Only the options travel to worker processes (each loads the index itself).
+        # Only the options travel to worker processes. Each looks the index up itself: a
+        # forked worker finds the one its parent loaded (_process_index), others load it.
         return {name: value for name, value in self.__dict__.items() if name != "index"}
 
     def matches(self, text: str) -> list[Match]:
