@@ -872,6 +872,12 @@ class _Matcher:
         self.licences = np.full(len(index.entries), -1, dtype=np.int32)
         # The group bounds of _promising allow for a penalty below 0 (a bonus).
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
+        # The highest prior() of any entry: the Zipf frequency of wordfreq's most
+        # frequent English or French word (a text of several words is rarer than each).
+        from wordfreq import freq_to_zipf, get_frequency_dict
+
+        self.most_prior = max(float(freq_to_zipf(max(get_frequency_dict(language, "best").values())))
+                              for language in ("en", "fr"))
 
     def _ranked(self, key: str, words: int, width: int, floor: float, marks: str = "",
                 fine: str = "") -> tuple[tuple[float, int], ...]:
@@ -1359,7 +1365,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             span_context = span_names / (last - first + 1) + (
                 0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip()
                 and not before.strip() else first_context)
-            needed_known = None  # what the span needs unless it is unknown
+            gates = None  # needed and reach (below) unless the span is unknown
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:
                     continue
@@ -1382,19 +1388,26 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     if len(skel) > OPENING_LENGTHS[-1] + 2:
                         unreachable.add(head_number)
                     continue
-                # Only the length of the skeleton may differ between heads.
+                # What the span needs of any entry, and ``reach``, what it needs of the most
+                # frequent entry it could be in this context: the least it needs of any, as
+                # an entry's prior and the context only lower what it needs (the test
+                # below). ``reach`` is the score to reach; with --candidates, weaker entries
+                # are listed too, as far as ``needed``. Only the length of the skeleton may
+                # differ between heads, through ``unknown``.
                 unknown = not span_known and len(skel) >= precision.unknown_skeleton
-                if unknown:
-                    needed = matcher.needed(span_words, min_score, alone, unknown=True)
+                if unknown or gates is None:
+                    needed = matcher.needed(span_words, min_score, alone, unknown=unknown)
+                    reach = needed if candidates or needed > 1.0 else \
+                        matcher.needed(span_words, min_score, alone, matcher.most_prior, unknown, span_context)
+                    if not unknown:
+                        gates = needed, reach
                 else:
-                    if needed_known is None:
-                        needed_known = matcher.needed(span_words, min_score, alone)
-                    needed = needed_known
-                if needed > 1.0:
+                    needed, reach = gates
+                # Over 1 only for a span of words wordfreq knows: never unknown, the same for
+                # every head.
+                if reach > 1.0:
                     break
-                # The score this span must reach; with --candidates, weaker entries are
-                # listed too.
-                floor = max(needed, precision.short_score if len(skel) <= precision.short_skeleton else 0.0) + \
+                floor = max(reach, precision.short_score if len(skel) <= precision.short_skeleton else 0.0) + \
                     (0.02 if written else 0.0)
                 if candidates:
                     floor -= CANDIDATE_MARGIN

@@ -295,6 +295,30 @@ def test_ranking_skips_only_candidates_that_cannot_matter() -> None:
     assert compared > 1000
 
 
+def test_the_floor_is_what_the_most_frequent_entry_needs() -> None:
+    """find_matches asks the ranking for entries reaching what a span needs of the most
+    frequent entry it could be, in its context: no entry, in no lesser context, needs less."""
+    from wordfreq import top_n_list
+
+    latinize_module = sys.modules["arabic_tools.latinize"]
+    entries = [Entry(word) for language in ("en", "fr") for word in top_n_list(language, 300)]
+    entries += [Entry("Taylor Swift"), Entry("Céline Dion"), Entry("New York, New York")]
+    matcher = latinize_module._Matcher(build_index(entries), latinize_module.rules())
+    priors = [matcher.prior(number) for number in range(len(entries))]
+    assert max(priors) <= matcher.most_prior < max(priors) + 0.5
+    spans = [["تايلور"], ["اغاني"], ["في"], ["سالينكاروس"], ["شغل", "تايلور"], ["لو", "سمحت"], ["يو"],
+             ["شيب", "اوف", "يو"]]
+    for words in spans:
+        for alone in (False, True):
+            for unknown in (False, True):
+                for context in (-2.0, 0.0, 1.5):
+                    reach = matcher.needed(words, 0.9, alone, matcher.most_prior, unknown, context)
+                    for prior in sorted(set(priors))[::10]:
+                        for lesser in (context - 1.0, 0.0 if context > 0 else context, context):
+                            assert matcher.needed(words, 0.9, alone, prior, unknown, lesser) >= reach, \
+                                (words, alone, unknown, context, prior)
+
+
 def test_marked_letters_cost_unless_the_spelling_licenses_them() -> None:
     """A letter for a sound English and French lack (QAF, KHAH, AIN...) costs ``marked_letter``
     once for each time it occurs, unless the entry's spelling has a group that renders it
