@@ -1193,12 +1193,19 @@ class _Matcher:
         ``context_weight`` Zipf units of frequency less (كم عمر X "how old is X") or,
         below 0, more (وريني "show me" is rarely part of a name).
         """
+        gate = self.gate(words, min_score, unknown)
+        return gate[0] if prior is None else self.needed_of(gate, prior, alone, context)
+
+    def gate(self, words: Sequence[str], min_score: float, unknown: bool = False) -> tuple[float, float, float, bool]:
+        """What ``needed`` reads of the span ``words`` whatever the entry: the least any entry
+        needs (above 1: never), the span's frequency as Arabic text, the score its margin
+        is added to, and whether it is one word."""
         precision = self.rules.precision
         least = min_score
         if len(words) == 1:
             frequency = self.word_frequency(words[0])
             if frequency >= precision.ordinary_at:
-                return 2.0
+                return 2.0, frequency, min_score, True
         else:
             # Several words that each fit part of one entry are much stronger evidence
             # than one: the rarest word counts, less ``per_word`` Zipf units per further
@@ -1210,10 +1217,15 @@ class _Matcher:
                 least = max(least, precision.function_word_score)
         if unknown:
             min_score = least = min_score - precision.unknown_allowance
-        if prior is None:
-            return least
+        return least, frequency, min_score, len(words) == 1
+
+    def needed_of(self, gate: tuple[float, float, float, bool], prior: float, alone: bool = False,
+                  context: float = 0.0) -> float:
+        """``needed`` for an entry of frequency ``prior``, from the span's ``gate``."""
+        precision = self.rules.precision
+        least, frequency, min_score, one_word = gate
         frequency -= precision.prior_weight * prior + precision.context_weight * context
-        if len(words) == 1 and frequency >= (precision.alone_never_at if alone else precision.never_at):
+        if one_word and frequency >= (precision.alone_never_at if alone else precision.never_at):
             return 2.0
         margin = precision.per_zipf * max(0.0, frequency - precision.free_below)
         if alone:
@@ -1365,7 +1377,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             span_context = span_names / (last - first + 1) + (
                 0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip()
                 and not before.strip() else first_context)
-            gates = None  # needed and reach (below) unless the span is unknown
+            gates = None  # gate and reach (below) unless the span is unknown
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:
                     continue
@@ -1388,21 +1400,22 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     if len(skel) > OPENING_LENGTHS[-1] + 2:
                         unreachable.add(head_number)
                     continue
-                # What the span needs of any entry, and ``reach``, what it needs of the most
-                # frequent entry it could be in this context: the least it needs of any, as
-                # an entry's prior and the context only lower what it needs (the test
-                # below). ``reach`` is the score to reach; with --candidates, weaker entries
-                # are listed too, as far as ``needed``. Only the length of the skeleton may
+                # What the span needs whatever the entry (its ``gate``; the first item is the
+                # least any entry needs), and ``reach``, what it needs of the most frequent
+                # entry it could be, in this context: the least it needs of any, as an
+                # entry's prior and the context only lower what it needs (the test below).
+                # ``reach`` is the score to reach; with --candidates, weaker entries are
+                # listed too, as far as the least. Only the length of the skeleton may
                 # differ between heads, through ``unknown``.
                 unknown = not span_known and len(skel) >= precision.unknown_skeleton
                 if unknown or gates is None:
-                    needed = matcher.needed(span_words, min_score, alone, unknown=unknown)
-                    reach = needed if candidates or needed > 1.0 else \
-                        matcher.needed(span_words, min_score, alone, matcher.most_prior, unknown, span_context)
+                    gate = matcher.gate(span_words, min_score, unknown)
+                    reach = gate[0] if candidates or gate[0] > 1.0 else \
+                        matcher.needed_of(gate, matcher.most_prior, alone, span_context)
                     if not unknown:
-                        gates = needed, reach
+                        gates = gate, reach
                 else:
-                    needed, reach = gates
+                    gate, reach = gates
                 # Over 1 only for a span of words wordfreq knows: never unknown, the same for
                 # every head.
                 if reach > 1.0:
@@ -1434,7 +1447,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 context = span_context
                 if lexicons and context > 0 and _ordinary_share(span_words, lexicons):
                     context = 0.0
-                if score < matcher.needed(span_words, min_score, alone, matcher.prior(number), unknown, context):
+                if score < matcher.needed_of(gate, matcher.prior(number), alone, context):
                     continue
                 # An entry written in lower case is an ordinary English or French word.
                 # Arabic borrows such words (إيميل email, تاكسي taxi) and uses them as
@@ -1442,7 +1455,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 # own, or with the article, is Arabic text and stays.
                 if (article or last == first) and index.entries[number] == index.entries[number].lower():
                     continue
-                if lexicons and score < needed + \
+                if lexicons and score < gate[0] + \
                         precision.lexical * _ordinary_share(span_words, lexicons):
                     continue
                 start, end = words[first][0], words[last][1]
