@@ -96,6 +96,7 @@ class Precision:
     ordinary_at: float
     prior_weight: float
     short_skeleton: int
+    short_key: int
     short_score: float
     lexical: float
     function_word_at: float
@@ -1420,8 +1421,8 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                 # every head.
                 if reach > 1.0:
                     break
-                floor = max(reach, precision.short_score if len(skel) <= precision.short_skeleton else 0.0) + \
-                    (0.02 if written else 0.0)
+                short = len(skel) <= precision.short_skeleton and len(key) <= precision.short_key
+                floor = max(reach, precision.short_score if short else 0.0) + (0.02 if written else 0.0)
                 if candidates:
                     floor -= CANDIDATE_MARGIN
                 # The key in subclasses: a seam in them is one in classes too (joins
@@ -1439,7 +1440,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     score -= 0.02  # the reading without a proclitic wins a tie
                 if article:
                     score -= precision.article  # foreign names rarely take the article
-                if len(skel) <= precision.short_skeleton and score < precision.short_score:
+                if short and score < precision.short_score:
                     continue
                 # A word the lexicons know as an ordinary word is one wherever it stands:
                 # the context only ever counts against it (في بيتي "in my house" is not

@@ -319,6 +319,20 @@ def test_the_floor_is_what_the_most_frequent_entry_needs() -> None:
                                 (words, alone, unknown, context, prior)
 
 
+def test_two_consonants_need_more_unless_vowel_letters_make_a_longer_word(tmp_path: Path) -> None:
+    """A span of two consonant classes needs ``short_score`` (0.97) while its key is
+    ``short_key`` classes or fewer: عتال (Attal, 0.955) stays, إيناودي (Einaudi, 0.959)
+    does not need it."""
+    catalogue = tmp_path / "catalogue.txt"
+    catalogue.write_text("Einaudi\nAttal\n", encoding="utf-8")
+    latinizer = Latinizer(str(catalogue), output_format="jsonl", candidates=1, min_score=0.5)
+    scores = {text: json.loads(latinizer(text)) for text in ("شغل إيناودي", "شغل عتال")}
+    assert scores["شغل إيناودي"]["output"] == "شغل Einaudi"
+    assert scores["شغل عتال"]["output"] == "شغل عتال"
+    assert [(m["entry"], m["score"] < 0.97) for m in scores["شغل إيناودي"]["matches"]] == [("Einaudi", True)]
+    assert Latinizer(str(catalogue), min_score=0.9)("شغل عتال وصل") == "شغل عتال وصل"
+
+
 def test_marked_letters_cost_unless_the_spelling_licenses_them() -> None:
     """A letter for a sound English and French lack (QAF, KHAH, AIN...) costs ``marked_letter``
     once for each time it occurs, unless the entry's spelling has a group that renders it
