@@ -326,10 +326,10 @@ def test_two_consonants_need_more_unless_vowel_letters_make_a_longer_word(tmp_pa
     catalogue = tmp_path / "catalogue.txt"
     catalogue.write_text("Einaudi\nAttal\n", encoding="utf-8")
     latinizer = Latinizer(str(catalogue), output_format="jsonl", candidates=1, min_score=0.5)
-    scores = {text: json.loads(latinizer(text)) for text in ("شغل إيناودي", "شغل عتال")}
-    assert scores["شغل إيناودي"]["output"] == "شغل Einaudi"
-    assert scores["شغل عتال"]["output"] == "شغل عتال"
-    assert [(m["entry"], m["score"] < 0.97) for m in scores["شغل إيناودي"]["matches"]] == [("Einaudi", True)]
+    records = {text: json.loads(latinizer(text)) for text in ("شغل إيناودي", "شغل عتال")}
+    assert records["شغل إيناودي"]["output"] == "شغل Einaudi"
+    assert records["شغل عتال"]["output"] == "شغل عتال"
+    assert [(m["entry"], m["score"] < 0.97) for m in records["شغل إيناودي"]["matches"]] == [("Einaudi", True)]
     assert Latinizer(str(catalogue), min_score=0.9)("شغل عتال وصل") == "شغل عتال وصل"
 
 
