@@ -71,9 +71,6 @@ PRIOR_WEIGHT = 0.002
 TIE_WINDOW = 8
 NEAR_TIE = 0.01  # entries this close to the best one are ranked by prior() and fit() too
 FIT_WEIGHT = 0.05  # of fit() in the order of near ties
-# A prior() bonus is PRIOR_WEIGHT times a Zipf frequency, and a frequency of at most 1
-# is a Zipf value of at most 9.
-MAX_ZIPF = 9.0
 FLOOR_SLACK = 0.001  # find_matches rounds floors to three decimals
 BOUND_MARGIN = 1e-6  # float32 rounding of scores, far below any score step
 OPENING_LENGTHS = (6, 7)  # _Matcher.reachable: lengths of the slot openings it keeps
@@ -875,6 +872,8 @@ class _Matcher:
         self.least_penalty = min(0.0, float(index.variant_penalty.min(initial=0.0)))
         # The highest prior() of any entry: the Zipf frequency of wordfreq's most
         # frequent English or French word (a text of several words is rarer than each).
+        # It bounds the prior bonus of near ties (_ranked, _promising) and sets the
+        # floor a span is ranked against (find_matches).
         from wordfreq import freq_to_zipf, get_frequency_dict
 
         self.most_prior = max(float(freq_to_zipf(max(get_frequency_dict(language, "best").values())))
@@ -909,11 +908,11 @@ class _Matcher:
             scores, numbers = self._scores(key, words, promising)
             # Marked letters only lower scores: an answer out of reach without their
             # cost is out of reach with it, and most are.
-            if float(scores.max()) + PRIOR_WEIGHT * MAX_ZIPF < floor - FLOOR_SLACK:
+            if float(scores.max()) + PRIOR_WEIGHT * self.most_prior < floor - FLOOR_SLACK:
                 return ()
             self._charge_marks(scores, numbers, promising, marks)
             top = float(scores.max())
-            if top + PRIOR_WEIGHT * MAX_ZIPF < floor - FLOOR_SLACK:
+            if top + PRIOR_WEIGHT * self.most_prior < floor - FLOOR_SLACK:
                 return ()
             if np.count_nonzero(scores >= top - NEAR_TIE - BOUND_MARGIN) <= 4 * (width + TIE_WINDOW):
                 return self._best(scores, numbers, width, fine)
@@ -973,7 +972,7 @@ class _Matcher:
         import numpy as np
 
         index = self.index
-        lowest = floor - FLOOR_SLACK - PRIOR_WEIGHT * MAX_ZIPF - NEAR_TIE - BOUND_MARGIN
+        lowest = floor - FLOOR_SLACK - PRIOR_WEIGHT * self.most_prior - NEAR_TIE - BOUND_MARGIN
         skel = skeleton(key)
         key_length, skeleton_length = len(key), len(skel)
         vowels = key_length - skeleton_length
