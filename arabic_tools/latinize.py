@@ -52,7 +52,7 @@ from typing import Any, ClassVar
 from arabic_tools import clitics as clitic_rules
 from arabic_tools import latinize_context
 from arabic_tools import rulebook, streams
-from arabic_tools.chars import TATWEEL
+from arabic_tools.chars import ALEF, TATWEEL
 from arabic_tools.errors import ArabicToolsError, InputError, OptionError
 from arabic_tools.tokenize import pronoun_splitter
 
@@ -125,6 +125,7 @@ class LatinizeRules:
     readings: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # per language: its groups' pattern and sounds
     when: tuple[re.Pattern[str] | None, ...]  # per language: read an entry this way only if it matches
     proclitics: tuple[str, ...]
+    alef_vowels: frozenset[str]  # letters a name may start with whose vowel Arabic writes as ALEF
     precision: Precision
     digest: str
 
@@ -277,8 +278,13 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         for field in fields(Precision)}
     precision = Precision(**numbers)
     digest = hashlib.sha256(repr(rules.data).encode("utf-8")).hexdigest()
+    alef_vowels = frozenset(rules.get("alef_vowels", str, ""))
+    if any(not c.isalpha() or c != c.lower() for c in alef_vowels):
+        raise rules.error("alef_vowels", "must be lower-case letters")
+    if alef_vowels and arabic.get(ALEF) not in VOWELS:
+        raise rules.error("alef_vowels", "needs ALEF listed under 'arabic' with a vowel class")
     return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, tuple(languages.values()), tuple(when),
-                         tuple(proclitics), precision, digest)
+                         tuple(proclitics), alef_vowels, precision, digest)
 
 
 def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
@@ -368,12 +374,14 @@ def _join_starts(joins: tuple[tuple[str, str], ...]) -> frozenset[str]:
 
 def latin_keys(text: str, compiled: LatinizeRules | None = None, fine: bool = False) -> tuple[str, ...]:
     """The sound-class strings of a Latin-script name, one per reading: English, and
-    each further language of the rules' ``latin`` whose ``reading_when`` allows it.
+    each further language of the rules' ``latin`` whose ``reading_when`` allows it; then,
+    for a name that starts with one of the rules' ``alef_vowels``, each of those with its
+    first vowel written as ALEF (ادوارد Edward).
 
     ``fine``: in subclasses where the spelling has them.
 
     >>> latin_keys("Ed Sheeran")
-    ('iDCiRaN',)
+    ('iDCiRaN', 'aDCiRaN')
     >>> latin_keys("Béraud")
     ('BiRuD', 'BiRu')
     >>> latin_keys("Zuzana", fine=True)
@@ -402,6 +410,11 @@ def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple
         key = _concat(parts, compiled.joins)
         if key and key not in readings:
             readings.append(key)
+    if lowered[:1] in compiled.alef_vowels:
+        alef = compiled.arabic[ALEF]
+        for key in readings[:]:
+            if key[0] in VOWELS and key[0] != alef and key[1:2] and key[1] not in VOWELS and alef + key[1:] not in readings:
+                readings.append(alef + key[1:])
     return tuple(readings)
 
 

@@ -88,10 +88,23 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Çoban", "جوبان"),          # Turkish ç as ج
     ("Kıvanç", "كيفانج"),
     ("Çakır", "تشاكير"),         # and as تش, the English reading
+    ("Edward", "ادوارد"),         # an initial vowel written as a bare alef (alef_vowels)
+    ("Ingrid", "انغريد"),
+    ("Oscar", "اسكار"),
+    ("Ursula", "ارسولا"),
 ])
 def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
     assert arabic_key(arabic) in latin_keys(latin)
 
+
+
+def test_only_a_vowel_letter_before_a_consonant_gets_the_alef_reading() -> None:
+    # The reading adds ALEF's class for the first vowel, and nothing else.
+    assert latin_keys("Ingrid") == ("iNGRiD", "aNGRiD")
+    # Au and ai are written with waw or yeh (اودري); y and w are consonants there;
+    # a vowel before a vowel is not a vowel Arabic writes with a bare alef.
+    for name in ("Audrey", "Yvonne", "Wladimir", "Ea"):
+        assert all(key[0] != "a" for key in latin_keys(name)), name
 
 @pytest.mark.parametrize(("one", "other"), [
     ("مدرسة", "مدرسه"),          # teh marbuta / heh
@@ -468,6 +481,9 @@ def test_rule_file_errors_name_the_entry() -> None:
     ("  Z: S ", "  S: S ", r"subclasses\.S: a subclass name must be one ASCII letter that is not a class"),
     ("  Z: S ", "  Z: J ", r"subclasses\.Z: 'J' is not one of the classes"),
     ("  TC: C", "  EC: C", r"joins: joins are written in classes, not subclasses"),
+    ('alef_vowels: "eiou', 'alef_vowels: "Eiou', r"alef_vowels: must be lower-case letters"),
+    ('alef_vowels: "eiou', 'alef_vowels: "-eiou', r"alef_vowels: must be lower-case letters"),
+    ('alef_vowels: "eiou', "alef_vowels: [e]\n#", r"alef_vowels: .*str"),
 ])
 def test_structure_errors_name_the_entry(old: str, new: str, message: str) -> None:
     text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
