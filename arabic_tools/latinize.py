@@ -58,7 +58,7 @@ from arabic_tools.tokenize import pronoun_splitter
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 9
+INDEX_VERSION = 10
 VOWELS = frozenset("aiu")
 _VOWEL_ORDER = tuple(sorted(VOWELS))  # the vowel columns of the index
 MIN_SCORE = 0.9
@@ -412,8 +412,9 @@ def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple
             readings.append(key)
     if lowered[:1] in compiled.alef_vowels:
         alef = compiled.arabic[ALEF]
+        vowel = {c for c in compiled.subclasses if compiled.subclasses[c] in VOWELS} | VOWELS  # in subclasses too
         for key in readings[:]:
-            if key[0] in VOWELS and key[0] != alef and key[1:2] and key[1] not in VOWELS and alef + key[1:] not in readings:
+            if key[0] in vowel and key[0] != alef and key[1:2] and key[1] not in vowel and alef + key[1:] not in readings:
                 readings.append(alef + key[1:])
     return tuple(readings)
 

@@ -97,7 +97,6 @@ def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None
     assert arabic_key(arabic) in latin_keys(latin)
 
 
-
 def test_only_a_vowel_letter_before_a_consonant_gets_the_alef_reading() -> None:
     # The reading adds ALEF's class for the first vowel, and nothing else.
     assert latin_keys("Ingrid") == ("iNGRiD", "aNGRiD")
@@ -105,6 +104,9 @@ def test_only_a_vowel_letter_before_a_consonant_gets_the_alef_reading() -> None:
     # a vowel before a vowel is not a vowel Arabic writes with a bare alef.
     for name in ("Audrey", "Yvonne", "Wladimir", "Ea"):
         assert all(key[0] != "a" for key in latin_keys(name)), name
+    # The same in subclasses, where the y of Young is Y, a subclass of the vowel class i.
+    assert latin_keys("E Young") == ("iuNG",) and latin_keys("E Young", fine=True) == ("iYuNG",)
+
 
 @pytest.mark.parametrize(("one", "other"), [
     ("مدرسة", "مدرسه"),          # teh marbuta / heh
