@@ -859,8 +859,10 @@ class _Matcher:
         for language in ("ar", "en", "fr"):
             zipf_frequency("a", language)
         self.pronoun_split = pronoun_splitter()
-        # For _promising: each variant's integer columns in one row, and the group
-        # offsets as a memoryview, whose items are plain ints (quicker than numpy's).
+        # For _promising: each variant's integer columns in one row (skeleton length, key
+        # length, entry words, vowel counts, known rendering), its score before any
+        # distance (1 less its penalty), and the group offsets as a memoryview, whose
+        # items are plain ints (quicker than numpy's).
         self.profile = np.column_stack([index.variant_skeleton_length, index.variant_length,
                                         index.words[index.variant_entry], index.variant_vowels,
                                         index.variant_known]).astype(np.int16)
@@ -1065,7 +1067,7 @@ class _Matcher:
         # One gather for the integer columns, as the few rows are scattered in memory,
         # and few array operations: each costs about a microsecond on so few rows.
         rows = self.profile[variants]
-        gaps = np.abs(rows[:, :6] - np.array([skeleton_length, key_length, words, *key_vowels], dtype=np.int16))
+        gaps = np.abs(rows[:, :-1] - np.array([skeleton_length, key_length, words, *key_vowels], dtype=np.int16))
         halves = 0.5 / (rows[:, :2] + np.array([skeleton_length, key_length]))
         word_gaps = gaps[:, 2]
         base = self.unpenalized[variants] - WORD_COUNT_PENALTY * word_gaps  # less penalties
@@ -1076,7 +1078,7 @@ class _Matcher:
             bounds = base - vowel_gap * halves[:, 1]
         # And the filter of _compared (_length_bound), on the same rows.
         length_bounds = base - (gaps[:, :2] * halves).sum(axis=1)
-        variants = variants[((bounds >= lowest) & (length_bounds >= floor) & (word_gaps <= 1)) | (rows[:, 6] > 0)]
+        variants = variants[((bounds >= lowest) & (length_bounds >= floor) & (word_gaps <= 1)) | (rows[:, -1] > 0)]
         # Each group is sorted and holds a variant once; groups together may not be.
         return np.unique(variants) if len(parts) > 1 and len(variants) > 1 else variants
 
