@@ -88,6 +88,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Çoban", "جوبان"),          # Turkish ç as ج
     ("Kıvanç", "كيفانج"),
     ("Çakır", "تشاكير"),         # and as تش, the English reading
+    ("Karlovic", "كارلوفيتش"),     # Slavic -ic as تش (slavic_ic)
+    ("Djokovic", "جوكوفيتش"),
     ("Edward", "ادوارد"),         # an initial vowel written as a bare alef (alef_vowels)
     ("Ingrid", "انغريد"),
     ("Oscar", "اسكار"),
