@@ -150,6 +150,11 @@ class LatinizeRules:
         return str.maketrans(dict(self.subclasses))
 
     @functools.cached_property
+    def vowel_letters(self) -> frozenset[str]:
+        """The vowel classes and their subclasses: what is a vowel in a key, fine or not."""
+        return VOWELS | frozenset(c for c, parent in self.subclasses.items() if parent in VOWELS)
+
+    @functools.cached_property
     def silent_table(self) -> dict[int, None]:
         """Deletes the ``silent`` letters."""
         return dict.fromkeys(map(ord, self.silent))
@@ -411,8 +416,7 @@ def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple
         if key and key not in readings:
             readings.append(key)
     if lowered[:1] in compiled.alef_vowels:
-        alef = compiled.arabic[ALEF]
-        vowel = {c for c in compiled.subclasses if compiled.subclasses[c] in VOWELS} | VOWELS  # in subclasses too
+        alef, vowel = compiled.arabic[ALEF], compiled.vowel_letters
         for key in readings[:]:
             if key[0] in vowel and key[0] != alef and key[1:2] and key[1] not in vowel and alef + key[1:] not in readings:
                 readings.append(alef + key[1:])
