@@ -865,17 +865,14 @@ class _Matcher:
         self.pronoun_split = pronoun_splitter()
         # For _promising: each variant's integer columns in one row (skeleton length, key
         # length, entry words, vowel counts, known rendering), its score before any
-        # distance (1 less its penalty), and the group offsets as a memoryview, whose
-        # items are plain ints (quicker than numpy's).
+        # distance (1 less its penalty), and the compiled loop that reads them.
+        from arabic_tools import latinize_kernels
+
+        self.kernel = latinize_kernels.promising
         self.profile = np.column_stack([index.variant_skeleton_length, index.variant_length,
                                         index.words[index.variant_entry], index.variant_vowels,
                                         index.variant_known]).astype(np.int16)
         self.unpenalized = 1.0 - index.variant_penalty.astype(np.float64)
-        self.group_offsets = memoryview(index.offsets)
-        self.group_longest = memoryview(index.longest)
-        self.group_low = memoryview(index.group_low)
-        self.group_high = memoryview(index.group_high)
-        self.group_known = memoryview(index.group_known)
         # For reachable(): the first classes of every slot string (50 MiB for 1M slots).
         # A dict, not a set: CPython leaves a dict of strings out of garbage collection,
         # whereas every full collection would walk a set's million strings.
@@ -997,15 +994,8 @@ class _Matcher:
         lowest = floor - FLOOR_SLACK - PRIOR_WEIGHT * self.most_prior - NEAR_TIE - BOUND_MARGIN
         skel = skeleton(key)
         key_length, skeleton_length = len(key), len(skel)
-        vowels = key_length - skeleton_length
-        # The bound of a group (see the docstring) is
-        #   1 - 0.5 * max(d / (key_length + member), (d + vowel_gap) / (key_length + longest))
-        #     - 0.5 * d / (skeleton_length + group_skeleton_length) - least_penalty - WORD_COUNT_PENALTY * word_gap
-        # for keys at least d apart, where member = min(longest, group_skeleton_length + vowels)
-        # is the member key length that bound is highest for. It is worked out inline (a
-        # call per group cost more than the arithmetic), as ``ceiling`` less the terms that
-        # depend on the group; at distance 0 it is ``ceiling`` until the vowel and word
-        # gaps are known, so those groups are not tested before.
+        # The bound of a group (see the docstring and latinize_kernels) is ``ceiling``
+        # less terms that depend on the group.
         ceiling = 1.0 - self.least_penalty
         # With no longest key known, a deletion of the span's skeleton leads to groups at
         # distance 1 (one class shorter; member length key_length - 1) or 2 (the same length,
@@ -1020,71 +1010,15 @@ class _Matcher:
         # Most spans are near no slot at all.
         if not found:
             return index.members[:0]
-        key_vowels = [key.count(v) for v in _VOWEL_ORDER]
-        vowel_columns = list(enumerate(key_vowels, start=1))  # columns of group_low and group_high
-        low, high = self.group_low, self.group_high
-        offsets, longests, knowns = self.group_offsets, self.group_longest, self.group_known
-        parts = []
-        distances = []
-        for neighbour, slot in found:
-            own = neighbour == skel
-            # Group 1 of a deletion holds keys of the span's skeleton length: distance 2.
-            for group in (2 * slot, 2 * slot + 1) if own or not far else (2 * slot,):
-                start, end = offsets[group], offsets[group + 1]
-                if start == end:
-                    continue
-                group_skeleton_length = len(neighbour) + group % 2
-                # A variant with the span's own skeleton is in group 0 of the span's own
-                # slot (distance 0); where else it is filed, its bound is that one.
-                if group_skeleton_length != skeleton_length:
-                    distance = abs(group_skeleton_length - skeleton_length)
-                else:
-                    distance = 0 if own else 2
-                longest = longests[group]
-                member = min(longest, group_skeleton_length + vowels)
-                skeleton_term = 0.5 * distance / (skeleton_length + group_skeleton_length)
-                if distance and ceiling - 0.5 * distance / (key_length + member) - skeleton_term < lowest:
-                    continue
-                # _compared drops entries more than a word longer or shorter, unless
-                # they come from a known rendering.
-                if not knowns[group]:
-                    word_gap = max(0, low[group, 0] - words, words - high[group, 0])
-                    if word_gap > 1:
-                        continue
-                    vowel_gap = 0  # a loop: quicker than sum() over a generator here
-                    for column, count in vowel_columns:
-                        vowel_gap += max(0, low[group, column] - count, count - high[group, column])
-                    if ceiling - 0.5 * max(distance / (key_length + member), (distance + vowel_gap) / (key_length + longest)) \
-                            - skeleton_term - WORD_COUNT_PENALTY * word_gap < lowest:
-                        continue
-                parts.append(index.members[start:end])
-                distances.append(distance)
-        if not parts:
-            return index.members[:0]
-        # A member's distance is its group's: a variant with the span's own skeleton
-        # filed elsewhere (at 2) counts in group 0 of the span's own slot (at 0).
-        distance_array: Any = distances[0]
-        variants = parts[0]
-        if len(parts) > 1:
-            variants = np.concatenate(parts)
-            distance_array = np.repeat(distances, [len(part) for part in parts])
-        # One gather for the integer columns, as the few rows are scattered in memory,
-        # and few array operations: each costs about a microsecond on so few rows.
-        rows = self.profile[variants]
-        gaps = np.abs(rows[:, :-1] - np.array([skeleton_length, key_length, words, *key_vowels], dtype=np.int16))
-        halves = 0.5 / (rows[:, :2] + np.array([skeleton_length, key_length]))
-        word_gaps = gaps[:, 2]
-        base = self.unpenalized[variants] - WORD_COUNT_PENALTY * word_gaps  # less penalties
-        vowel_gap = gaps[:, 3:].sum(axis=1)
-        if any(distances):
-            bounds = base - (distance_array + vowel_gap) * halves[:, 1] - distance_array * halves[:, 0]
-        else:  # the same, without the terms that are 0
-            bounds = base - vowel_gap * halves[:, 1]
-        # And the filter of _compared (_length_bound), on the same rows.
-        length_bounds = base - (gaps[:, :2] * halves).sum(axis=1)
-        variants = variants[((bounds >= lowest) & (length_bounds >= floor) & (word_gaps <= 1)) | (rows[:, -1] > 0)]
-        # Each group is sorted and holds a variant once; groups together may not be.
-        return np.unique(variants) if len(parts) > 1 and len(variants) > 1 else variants
+        # Their groups and members are read by compiled code (latinize_kernels): a few
+        # dozen groups and about a hundred members per span are too few for numpy's
+        # fixed cost per operation, too many for a Python loop.
+        return self.kernel(np.array([(slot, len(neighbour), neighbour == skel) for neighbour, slot in found], dtype=np.int64),
+                           far, skeleton_length, key_length, words,
+                           np.array([key.count(v) for v in _VOWEL_ORDER], dtype=np.int64),
+                           lowest, floor, ceiling, WORD_COUNT_PENALTY, index.offsets, index.longest,
+                           index.group_known, index.group_low, index.group_high, index.members, self.profile,
+                           self.unpenalized)
 
     def _scores(self, key: str, words: int, variants: Any) -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array),
