@@ -897,6 +897,9 @@ class _Matcher:
 
         self.most_prior = max(float(freq_to_zipf(max(get_frequency_dict(language, "best").values())))
                               for language in ("en", "fr"))
+        # numba compiles _read_groups' loop, or loads it from its cache, on its first call:
+        # here, with the index, rather than on the first line.
+        self._read_groups(np.empty((0, 3), dtype=np.int64), False, 1, 1, 1, np.zeros(3, dtype=np.int64), 0.0, 0.0, 1.0)
 
     def _ranked(self, key: str, words: int, width: int, floor: float, marks: str = "",
                 fine: str = "") -> tuple[tuple[float, int], ...]:
@@ -1010,15 +1013,24 @@ class _Matcher:
         # Most spans are near no slot at all.
         if not found:
             return index.members[:0]
-        # Their groups and members are read by compiled code (latinize_kernels): a few
-        # dozen groups and about a hundred members per span are too few for numpy's
-        # fixed cost per operation, too many for a Python loop.
-        return self.kernel(np.array([(slot, len(neighbour), neighbour == skel) for neighbour, slot in found], dtype=np.int64),
-                           far, skeleton_length, key_length, words,
-                           np.array([key.count(v) for v in _VOWEL_ORDER], dtype=np.int64),
-                           lowest, floor, ceiling, WORD_COUNT_PENALTY, index.offsets, index.longest,
-                           index.group_known, index.group_low, index.group_high, index.members, self.profile,
-                           self.unpenalized)
+        return self._read_groups(np.array([(slot, len(neighbour), neighbour == skel) for neighbour, slot in found],
+                                          dtype=np.int64),
+                                 far, skeleton_length, key_length, words,
+                                 np.array([key.count(v) for v in _VOWEL_ORDER], dtype=np.int64), lowest, floor, ceiling)
+
+    def _read_groups(self, found: Any, far: bool, skeleton_length: int, key_length: int, words: int, key_vowels: Any,
+                     lowest: float, floor: float, ceiling: float) -> Any:
+        """The rest of _promising, for the ``found`` slots (rows of slot, skeleton length, and
+        whether it is the span's own skeleton): the members of their groups that may pass.
+
+        Compiled code reads the groups and members (latinize_kernels): a few dozen groups
+        and about a hundred members per span are too few for numpy's fixed cost per
+        operation, too many for a Python loop.
+        """
+        index = self.index
+        return self.kernel(found, far, skeleton_length, key_length, words, key_vowels, lowest, floor, ceiling,
+                           WORD_COUNT_PENALTY, index.offsets, index.longest, index.group_known, index.group_low,
+                           index.group_high, index.members, self.profile, self.unpenalized)
 
     def _scores(self, key: str, words: int, variants: Any) -> tuple[Any, Any]:
         """The score of each of ``variants`` (float32 array) and its entry number (int32 array),
