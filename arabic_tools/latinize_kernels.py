@@ -65,20 +65,24 @@ def _promising(found: Any, far: bool, skeleton_length: int, key_length: int, wor
             skeleton_term = 0.5 * distance / (skeleton_length + group_skeleton_length)
             if distance and ceiling - 0.5 * distance / (key_length + member) - skeleton_term < lowest:
                 continue
+            # _compared drops entries more than a word longer or shorter, unless they
+            # come from a known rendering.
             if not knowns[group]:
                 word_gap = max(0, low[group, 0] - words, words - high[group, 0])
                 if word_gap > 1:
                     continue
                 vowel_gap = 0
                 for column in range(3):
-                    count = key_vowels[column]
-                    vowel_gap += max(0, low[group, column + 1] - count, count - high[group, column + 1])
+                    wanted = key_vowels[column]
+                    vowel_gap += max(0, low[group, column + 1] - wanted, wanted - high[group, column + 1])
                 if ceiling - 0.5 * max(distance / (key_length + member), (distance + vowel_gap) / (key_length + longest)) \
                         - skeleton_term - word_count_penalty * word_gap < lowest:
                     continue
             starts[kept], ends[kept], distances[kept] = start, end, distance
             kept += 1
             total += end - start
+    # Each member by the same bound, with the vowel and word gaps of its own key (a
+    # member's distance is its group's), and by the length bound of _compared.
     chosen = np.empty(total, dtype=members.dtype)
     count = 0
     for part in range(kept):

@@ -312,6 +312,19 @@ def test_ranking_skips_only_candidates_that_cannot_matter() -> None:
     assert compared > 1000
 
 
+def test_the_compiled_loop_runs_where_its_machine_code_cannot_be_cached() -> None:
+    """numba caches compiled code next to the source file or in its user cache; where
+    it can do neither (here: code with no file), the loop is compiled in the process."""
+    import numpy as np
+
+    from arabic_tools.latinize_kernels import _compiled
+
+    namespace: dict[str, object] = {}
+    exec("def total(values):\n    result = 0\n    for value in values:\n        result += value\n    return result",
+         namespace)
+    assert _compiled(namespace["total"])(np.arange(5)) == 10
+
+
 def test_the_floor_is_what_the_most_frequent_entry_needs() -> None:
     """find_matches asks the ranking for entries reaching what a span needs of the most
     frequent entry it could be, in its context: no entry, in no lesser context, needs less."""
