@@ -40,6 +40,11 @@ def _promising(found: Any, far: bool, skeleton_length: int, key_length: int, wor
     # less the terms that depend on the group. At distance 0 it is ``ceiling`` until the
     # vowel and word gaps are known, so those groups are not tested before.
     vowels = key_length - skeleton_length
+    # Columns of ``profile``: skeleton length, key length, entry words, a count per vowel
+    # class (as in ``key_vowels``), known rendering; of ``low`` and ``high``: entry words,
+    # then the same vowel counts.
+    vowel_classes = key_vowels.shape[0]
+    known_column = 3 + vowel_classes
     starts = np.empty(2 * found.shape[0], dtype=np.int64)
     ends = np.empty(2 * found.shape[0], dtype=np.int64)
     distances = np.empty(2 * found.shape[0], dtype=np.int64)
@@ -72,7 +77,7 @@ def _promising(found: Any, far: bool, skeleton_length: int, key_length: int, wor
                 if word_gap > 1:
                     continue
                 vowel_gap = 0
-                for column in range(3):
+                for column in range(vowel_classes):
                     wanted = key_vowels[column]
                     vowel_gap += max(0, low[group, column + 1] - wanted, wanted - high[group, column + 1])
                 if ceiling - 0.5 * max(distance / (key_length + member), (distance + vowel_gap) / (key_length + longest)) \
@@ -92,14 +97,15 @@ def _promising(found: Any, far: bool, skeleton_length: int, key_length: int, wor
             skeleton_gap = abs(profile[variant, 0] - skeleton_length)
             length_gap = abs(profile[variant, 1] - key_length)
             word_gap = abs(profile[variant, 2] - words)
-            vowel_gap = abs(profile[variant, 3] - key_vowels[0]) + abs(profile[variant, 4] - key_vowels[1]) \
-                + abs(profile[variant, 5] - key_vowels[2])
+            vowel_gap = 0
+            for column in range(vowel_classes):
+                vowel_gap += abs(profile[variant, 3 + column] - key_vowels[column])
             skeleton_half = 0.5 / (profile[variant, 0] + skeleton_length)
             length_half = 0.5 / (profile[variant, 1] + key_length)
             base = unpenalized[variant] - word_count_penalty * word_gap
             bound = base - (distance + vowel_gap) * length_half - distance * skeleton_half
             length_bound = base - (skeleton_gap * skeleton_half + length_gap * length_half)
-            if bound >= lowest and length_bound >= floor and word_gap <= 1 or profile[variant, 6] > 0:
+            if bound >= lowest and length_bound >= floor and word_gap <= 1 or profile[variant, known_column] > 0:
                 chosen[count] = variant
                 count += 1
     # Each group is sorted and holds a variant once; groups together may not be.
