@@ -94,6 +94,13 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Ingrid", "انغريد"),
     ("Oscar", "اسكار"),
     ("Ursula", "ارسولا"),
+    ("Alain", "آلان"),            # French nasal vowels as ان
+    ("Guérin", "غيران"),
+    ("Laurent", "لوران"),
+    ("Julien", "جوليان"),          # and -ien as يان
+    ("Baudouin", "بودوان"),       # and -ouin as وان
+    ("Maillé", "ماييه"),           # French -aill- as ي
+    ("Mireille", "ميراي"),
 ])
 def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
     assert arabic_key(arabic) in latin_keys(latin)
