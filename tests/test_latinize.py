@@ -106,6 +106,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Reich", "رايخ"),             # and ch as kh
     ("Licht", "ليخت"),
     ("Neuer", "نوير"),             # and eu as oi
+    ("Ronaldinho", "رونالدينيو"),  # Portuguese nh as ny, lh as ly
+    ("Carvalho", "كارفاليو"),
 ])
 def test_latin_reading_matches_arabic_rendering(latin: str, arabic: str) -> None:
     assert arabic_key(arabic) in latin_keys(latin)
