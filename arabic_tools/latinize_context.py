@@ -105,11 +105,10 @@ def rule_file(counts: Counts, source: str, slots: Sequence[str], min_count: int 
     """The text of a ``latinize-context`` rule file of ``counts``."""
     import yaml
 
-    words = set(counts.words_after) | set(counts.seen)
-    words.discard(LINE_START)
+    # Every word a word follows was seen, so ``seen`` holds them all and counts each at
+    # least as often as ``words_after`` (LINE_START is no word).
     listed = {w: [counts.names_after[w], counts.words_after[w], counts.in_names[w], counts.seen[w]]
-              for w in sorted(words, key=lambda w: (-counts.seen[w], w))
-              if max(counts.words_after[w], counts.seen[w]) >= min_count}
+              for w in sorted(counts.seen, key=lambda w: (-counts.seen[w], w)) if counts.seen[w] >= min_count}
     head = {
         "kind": KIND,
         "description": "How often a name-bearing slot starts right after each word and how often any word "
