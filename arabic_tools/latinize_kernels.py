@@ -8,8 +8,9 @@ for a Python loop. Compiled by numba, the same arithmetic takes a few microsecon
 
 The arithmetic is the bound documented in ``_Matcher._promising``, in float64 and in the
 order of operations of the numpy filter it replaced, so it keeps the same variants (the
-5,000 lines of benchmarks/bench_latinize.py came out byte-identical). numba compiles the function on its first call and caches the
-machine code next to this file (or in numba's user cache when that is not writable).
+5,000 lines of benchmarks/bench_latinize.py came out byte-identical). numba compiles the
+function on its first call and caches the machine code next to this file (or in numba's
+user cache when that is not writable).
 """
 
 from __future__ import annotations
