@@ -837,6 +837,8 @@ def _length_bound(key_length: int, skeleton_length: int, lengths: Any, skeleton_
     """The most the variants of key ``lengths`` and ``skeleton_lengths`` can score against a key.
 
     The lengths of two strings bound their Indel similarity (1 - |a - b| / (a + b)).
+    ``latinize_kernels`` has the same bound inline for ``_promising``: compiled code
+    cannot call this function.
     """
     return 1.0 - 0.5 * abs(lengths - key_length) / (lengths + key_length) \
         - 0.5 * abs(skeleton_lengths - skeleton_length) / (skeleton_lengths + skeleton_length) \
