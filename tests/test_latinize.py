@@ -673,6 +673,7 @@ source: tests
 slots: [person]
 total: [1, 20]
 line_start: [1, 20]
+line_end: [1, 20]
 in_names: [1, 20]
 words: {}
 """
@@ -699,7 +700,7 @@ def test_where_names_occur_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_context_counts_make_a_rule_file() -> None:
-    from arabic_tools.latinize_context import compile_context, count, rule_file
+    from arabic_tools.latinize_context import LINE_END, compile_context, count, rule_file
     from arabic_tools.slots import parse
 
     utterances = [parse(text) for text in (
@@ -710,19 +711,25 @@ def test_context_counts_make_a_rule_file() -> None:
     assert (counts.names_after["شغل"], counts.words_after["شغل"]) == (0, 1)  # song_name is not asked for
     assert (counts.in_names["سميره"], counts.seen["سميره"]) == (2, 2)  # folded: teh marbuta as heh
     assert (counts.in_names["فوق"], counts.seen["فوق"]) == (0, 1)
+    assert (counts.names_before["عمرها"], counts.words_before["عمرها"]) == (1, 1)
+    assert (counts.names_before[LINE_END], counts.words_before[LINE_END]) == (2, 7)  # lines ending in a name
     context = compile_context(rulebook.parse(rule_file(counts, "tests", ["person"], min_count=1), "c.yaml"))
     assert context.evidence("عمر", 1.0, 3.0) > 0 > context.evidence("قول", 1.0, 3.0)
     assert context.evidence("أغنية", 1.0, 3.0) == 0.0  # a word the counts do not know
     assert context.evidence("عمر", 1.0, 0.1) == 0.1  # capped
     assert context.name_word("سميرة", 1.0, 3.0) > 0 > context.name_word("نكتة", 1.0, 3.0)
     assert context.name_word("أغنية", 1.0, 3.0) == 0.0
+    assert context.evidence_before("عمرها", 1.0, 3.0) > 0 > context.evidence_before("كم", 1.0, 3.0)
+    assert context.evidence_before(None, 1.0, 3.0) > 0  # two lines of seven end in a name
 
 
 @pytest.mark.parametrize("words, message", [
-    ('{"عمر": [3, 2, 0, 2]}', "counts more names than words"),
-    ('{"عمر": [0, 2, 3, 2]}', "counts more names than words"),
-    ('{"عمر": [1, 2]}', "must be [names after, words after, in names, seen], 4 counts"),
-    ('{"أغنية": [1, 2, 0, 2]}', "must be a word as context_word writes it"),
+    ('{"عمر": [3, 2, 0, 2, 0, 2]}', "counts more names than words"),
+    ('{"عمر": [0, 2, 3, 2, 0, 2]}', "counts more names than words"),
+    ('{"عمر": [0, 2, 0, 2, 3, 2]}', "counts more names than words"),
+    ('{"عمر": [1, 2, 0, 2]}',
+     "must be [names after, words after, in names, seen, names before, words before], 6 counts"),
+    ('{"أغنية": [1, 2, 0, 2, 0, 2]}', "must be a word as context_word writes it"),
 ])
 def test_context_rule_errors_name_the_entry(words: str, message: str) -> None:
     from arabic_tools.latinize_context import compile_context
@@ -740,7 +747,7 @@ def test_cli_context_command_counts_annotated_text(tmp_path: Path) -> None:
     result = runner.invoke(app, ["latinize-context", str(source), "--format", "text", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     written = rulebook.parse(out.read_text(encoding="utf-8"), str(out))
-    assert written.kind == "latinize-context" and written.get("words", Mapping)["عمر"] == (2, 3, 0, 3)
+    assert written.kind == "latinize-context" and written.get("words", Mapping)["عمر"] == (2, 3, 0, 3, 0, 3)
     rulebook.check(written)
 
 
