@@ -109,6 +109,7 @@ class Precision:
     context_weight: float
     context_prior: float
     context_most: float
+    following_share: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -1158,9 +1159,10 @@ class _Matcher:
 
         ``context``: how much likelier a name is after the word before the span than
         after any word, plus how much likelier the span's words are to be part of a
-        name than any word (log odds, ``latinize_context``); each unit counts as
-        ``context_weight`` Zipf units of frequency less (كم عمر X "how old is X") or,
-        below 0, more (وريني "show me" is rarely part of a name).
+        name than any word, plus ``following_share`` of how much likelier a name is
+        before the word after the span (log odds, ``latinize_context``); each unit
+        counts as ``context_weight`` Zipf units of frequency less (كم عمر X "how old
+        is X") or, below 0, more (وريني "show me" is rarely part of a name).
         """
         gate = self.gate(words, min_score, unknown)
         return gate[0] if prior is None else self.needed_of(gate, prior, alone, context)
@@ -1273,9 +1275,9 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     """The non-overlapping catalogue matches in ``text``, left to right.
 
     ``lexicons`` are camel-tools morphology databases: a span whose words they analyse
-    as ordinary Arabic words (not proper nouns) needs a higher score. The word before a
-    span, and how often its words are part of names, make it need more or less
-    (``rules/latinize-context.yaml``).
+    as ordinary Arabic words (not proper nouns) needs a higher score. The words before
+    and after a span, and how often its words are part of names, make it need more or
+    less (``rules/latinize-context.yaml``).
     """
     compiled = compiled or rules()
     precision = compiled.precision
@@ -1294,6 +1296,17 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
     keys, fines, marked = zip(*[_word_parts(w, compiled) for w in plain])
     seams = [_seam(before, after, compiled.joins) for before, after in zip(keys, keys[1:])]
     alone = len(words) == 1 and not (text[:words[0][0]] + text[words[0][1]:]).strip()
+    # What the word after each word says about a name ending there (latinize_context):
+    # nothing when something other than spaces follows it.
+    following = []
+    for number, (_, end, _) in enumerate(words):
+        after = text[end:words[number + 1][0]] if number + 1 < len(words) else text[end:]
+        if after.strip():
+            following.append(0.0)
+        else:
+            following.append(precision.following_share * counts.evidence_before(
+                plain[number + 1] if number + 1 < len(words) else None, precision.context_prior,
+                precision.context_most))
     # One word more than the longest entry (a space ASR put inside a name), but never
     # more than MAX_SPAN_WORDS: longer names are matched by their parts' spans only.
     longest = min(index.max_words + 1, MAX_SPAN_WORDS)
@@ -1345,7 +1358,7 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
             # A span that is the whole line has no context (but its words still count).
             span_context = span_names / (last - first + 1) + (
                 0.0 if first == 0 and last == len(words) - 1 and not text[words[last][1]:].strip()
-                and not before.strip() else first_context)
+                and not before.strip() else first_context + following[last])
             gates = None  # gate and reach (below) unless the span is unknown
             for head_number, (written, article, head, head_key, head_fine, head_marks, head_seam) in enumerate(heads):
                 if head_number in unreachable:

@@ -686,6 +686,9 @@ words: {}
     # نكتة "joke" sounds like Nikita. It is a rare word of Arabic text, but a common one
     # of commands (قول لي نكتة), and the annotated commands never had it in a name.
     ("Nikita", "نكتة", "نكتة", "Nikita"),
+    # The word after a span counts too: كلم "call" says little, but وقول "and tell"
+    # follows names far more often than other words.
+    ("Samira", "كلم سميرة وقول لها اني جاي", "كلم Samira وقول لها اني جاي", "كلم سميرة وقول لها اني جاي"),
 ])
 def test_where_names_occur_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str, line: str,
                                   shipped: str, neutral: str) -> None:
