@@ -389,7 +389,7 @@ def latin_keys(text: str, compiled: LatinizeRules | None = None, fine: bool = Fa
     >>> latin_keys("Ed Sheeran")
     ('iDCiRaN', 'aDCiRaN')
     >>> latin_keys("Béraud")
-    ('BiRuD', 'BiRu')
+    ('BiRuD', 'BiRu', 'BiRauD')
     >>> latin_keys("Zuzana", fine=True)
     ('ZuZaNa',)
     """
