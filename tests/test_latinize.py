@@ -106,6 +106,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Reich", "رايخ"),             # and ch as kh
     ("Licht", "ليخت"),
     ("Neuer", "نوير"),             # and eu as oi
+    ("Luhrmann", "لورمان"),        # and the h that makes a vowel long not written
+    ("Nordahl", "نوردال"),
     ("Ronaldinho", "رونالدينيو"),  # Portuguese nh as ny, lh as ly
     ("Carvalho", "كارفاليو"),
     ("Frau", "فراو"),              # vowel pairs said apart: au, ea, oa
