@@ -99,6 +99,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Laurent", "لوران"),
     ("Julien", "جوليان"),          # and -ien as يان
     ("Baudouin", "بودوان"),       # and -ouin as وان
+    ("Dupont", "دوبون"),           # French endings with a silent consonant or e
+    ("Roxane", "روكسان"),
     ("Maillé", "ماييه"),           # French -aill- as ي
     ("Mireille", "ميراي"),
     ("Steinmetz", "شتاينميتز"),    # German st as sht, tz as ts (the German reading)
