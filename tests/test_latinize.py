@@ -76,6 +76,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Gustav", "غوستاف"),        # and as waw (the first)
     ("Heine", "هاينه"),          # a German final e as heh
     ("Goethe", "غوته"),          # German oe
+    ("Domagoj", "دوماغوي"),      # j as y after a vowel too
+    ("Majka", "مايكا"),
     ("Inge", "إنجي"),            # and as yeh
     ("Jacques", "جاك"),          # French qu and silent final es
     ("Rousseau", "روسو"),        # French ou, eau, double s
