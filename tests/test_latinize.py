@@ -89,6 +89,7 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Juanes", "خوانيس"),
     ("Çoban", "جوبان"),          # Turkish ç as ج
     ("Kıvanç", "كيفانج"),
+    ("Özcan", "أوزجان"),
     ("Çakır", "تشاكير"),         # and as تش, the English reading
     ("Karlovic", "كارلوفيتش"),     # Slavic -ic as تش (slavic_ic)
     ("Djokovic", "جوكوفيتش"),
