@@ -105,6 +105,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Dupont", "دوبون"),           # French endings with a silent consonant or e
     ("Roxane", "روكسان"),
     ("Albert Camus", "ألبير كامو"),  # an ending on any word of a name gives the reading
+    ("Charles de Gaulle", "شارل ديغول"),  # the e of de, le is said
+    ("Le Pen", "لوبان"),
     ("Maillé", "ماييه"),           # French -aill- as ي
     ("Mireille", "ميراي"),
     ("Steinmetz", "شتاينميتز"),    # German st as sht, tz as ts (the German reading)
