@@ -107,6 +107,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Albert Camus", "ألبير كامو"),  # an ending on any word of a name gives the reading
     ("Charles de Gaulle", "شارل ديغول"),  # the e of de, le is said
     ("Le Pen", "لوبان"),
+    ("Johnson & Johnson", "جونسون آند جونسون"),  # & and n' are "and"
+    ("Guns N' Roses", "غانز آند روزز"),
     ("Maillé", "ماييه"),           # French -aill- as ي
     ("Mireille", "ميراي"),
     ("Steinmetz", "شتاينميتز"),    # German st as sht, tz as ts (the German reading)
