@@ -97,6 +97,7 @@ class Precision:
     lexical: float
     function_word_at: float
     function_word_score: float
+    function_word_per_word: float
     marked_letter: float
     per_word: float
     alone_never_at: float
@@ -1181,11 +1182,13 @@ class _Matcher:
             # Several words that each fit part of one entry are much stronger evidence
             # than one: the rarest word counts, less ``per_word`` Zipf units per further
             # word. A span with a function word (هل، ما، كل) must match almost exactly:
-            # it is rarely part of a name, but it can be (لا in La Vie en rose).
+            # it is rarely part of a name, but it can be (لا in La Vie en rose), and
+            # the more words a span has, the more of it the other words explain.
             zipfs = [_zipf(w) for w in words]
             frequency = min(zipfs) - precision.per_word * (len(zipfs) - 1)
             if max(zipfs) >= precision.function_word_at:
-                least = max(least, precision.function_word_score)
+                further = len(words) - 2
+                least = max(least, precision.function_word_score - precision.function_word_per_word * further)
         if unknown:
             min_score = least = min_score - precision.unknown_allowance
         return least, frequency, min_score, len(words) == 1

@@ -253,6 +253,24 @@ def test_unknown_long_strings_need_less(tmp_path: Path) -> None:
     assert Latinizer(catalogue, min_score=0.97)("شغل انجلبرت همبرديك") == "شغل انجلبرت همبرديك"
 
 
+def test_a_function_word_counts_for_less_in_a_longer_span(tmp_path: Path) -> None:
+    # دي (Zipf 5.3) is a function word; أونوريه دي بلزاك scores 0.968 against Honoré de
+    # Balzac (a vowel of Balzac is not written), under the 0.97 a span of two words with
+    # a function word needs.
+    from arabic_tools.latinize import _matcher, rules
+
+    compiled = rules()
+    precision = compiled.precision
+    catalogue = _catalogue(tmp_path, "Honoré de Balzac")
+    assert Latinizer(catalogue)("ابي كتب أونوريه دي بلزاك") == "ابي كتب Honoré de Balzac"
+    matcher = _matcher(build_index([Entry("Honoré de Balzac")]), compiled)
+    assert matcher.gate(["دي", "بلزاك"], 0.9)[0] == precision.function_word_score
+    assert matcher.gate(["أونوريه", "دي", "بلزاك"], 0.9)[0] == pytest.approx(
+        precision.function_word_score - precision.function_word_per_word)
+    # Never less than the span would need without the function word.
+    assert matcher.gate(["أونوريه", "دي", "بلزاك"], 0.99)[0] == 0.99
+
+
 def test_longest_match_wins(tmp_path: Path) -> None:
     catalogue = _catalogue(tmp_path, "Ed", "Ed Sheeran")
     assert Latinizer(catalogue)("اسمع إد شيران") == "اسمع Ed Sheeran"
