@@ -110,6 +110,8 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Johnson & Johnson", "جونسون آند جونسون"),  # & and n' are "and"
     ("Guns N' Roses", "غانز آند روزز"),
     ("The Rolling Stones", "رولينغ ستونز"),  # a name's "The" left out
+    ("Sean Paul", "شون بول"),       # Irish Sean
+    ("Bad Guy", "باد غاي"),         # guy
     ("Maillé", "ماييه"),           # French -aill- as ي
     ("Mireille", "ميراي"),
     ("Steinmetz", "شتاينميتز"),    # German st as sht, tz as ts (the German reading)
