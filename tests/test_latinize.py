@@ -87,6 +87,9 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("Jiménez", "خيمينيز"),       # Spanish j
     ("Julio Iglesias", "خوليو إغليسياس"),
     ("Juanes", "خوانيس"),
+    ("Giménez", "خيمينيز"),        # g before e or i as kh too
+    ("José Feliciano", "خوسيه فيليسيانو"),  # c before e or i as s, final é as يه
+    ("José Echegaray", "خوسيه إتشيغاراي"),  # ch
     ("Çoban", "جوبان"),          # Turkish ç as ج
     ("Kıvanç", "كيفانج"),
     ("Özcan", "أوزجان"),
