@@ -1426,11 +1426,12 @@ def find_matches(text: str, index: Index, *, min_score: float = MIN_SCORE, candi
                     score -= precision.article  # foreign names rarely take the article
                 if short and score < precision.short_score:
                     continue
-                # A word the lexicons know as an ordinary word is one wherever it stands:
-                # the context only ever counts against it (في بيتي "in my house" is not
-                # "in Petty").
+                # Words the lexicons all know as ordinary words are ordinary wherever they
+                # stand: the context only ever counts against them (في بيتي "in my house" is
+                # not "in Petty"). One word of a name may be one (كروز "cruise" in مونيكا
+                # كروز Mónica Cruz); the others are not.
                 context = span_context
-                if lexicons and context > 0 and _ordinary_share(span_words, lexicons):
+                if lexicons and context > 0 and _ordinary_share(span_words, lexicons) == 1.0:
                     context = 0.0
                 if score < matcher.needed_of(gate, matcher.prior(number), alone, context):
                     continue

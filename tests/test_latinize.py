@@ -705,6 +705,16 @@ def test_a_lexicon_counts_only_readings_with_attested_lexemes(tmp_path: Path, sh
     assert latinize("في الفين") == "في الفين"
 
 
+def test_the_context_counts_unless_the_lexicon_knows_every_word_of_a_span(tmp_path: Path, shared_data: Path) -> None:
+    # كروز "cruise" is an ordinary word to the databases and مونيكا is not: after كم عمر
+    # "how old is" the span is Mónica Cruz. بيتي "my house" is ordinary, and no context
+    # makes it Petty.
+    databases = tuple(str(shared_data / "camel" / name) for name in ("calima-glf-01.db", "calima-msa-r13.db"))
+    latinize = Latinizer(_catalogue(tmp_path, "Mónica Cruz", "Monica", "Petty"), lexicons=databases)
+    assert latinize("كم عمر مونيكا كروز") == "كم عمر Mónica Cruz"
+    assert latinize("كم عمر بيتي") == "كم عمر بيتي"
+
+
 # --- where names occur (latinize_context)
 
 NEUTRAL_CONTEXT = """kind: latinize-context
