@@ -58,7 +58,7 @@ from arabic_tools.tokenize import pronoun_splitter
 
 FORMATS = ("text", "jsonl")
 # Bump when the index layout or the key computation changes, so old caches are not used.
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 VOWELS = frozenset("aiu")
 _VOWEL_ORDER = tuple(sorted(VOWELS))  # the vowel columns of the index
 MIN_SCORE = 0.9
@@ -407,22 +407,26 @@ def _latin_word_key(word: str, compiled: LatinizeRules, reading: int, fine: bool
 
 
 def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple[str, ...]:
+    return tuple(key for key, _ in _latin_readings(text, compiled, fine))
+
+
+def _latin_readings(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple[tuple[str, int], ...]:
+    """``_latin_keys``, each with the number of words Arabic writes that reading in."""
     lowered = text.lower()
     words = lowered.split()
-    readings = []
+    readings: dict[str, int] = {}
     for i, condition in enumerate(compiled.when):
         if condition is not None and not condition.search(lowered):
             continue
-        parts = [_latin_word_key(word, compiled, i, fine) for word in words]
-        key = _concat(parts, compiled.joins)
-        if key and key not in readings:
-            readings.append(key)
+        key = _concat([_latin_word_key(word, compiled, i, fine) for word in words], compiled.joins)
+        if key:
+            readings.setdefault(key, len(words))
     if lowered[:1] in compiled.alef_vowels:
         alef, vowel = compiled.arabic[ALEF], compiled.vowel_letters
-        for key in readings[:]:
-            if key[0] in vowel and key[0] != alef and key[1:2] and key[1] not in vowel and alef + key[1:] not in readings:
-                readings.append(alef + key[1:])
-    return tuple(readings)
+        for key, said_in in list(readings.items()):
+            if key[0] in vowel and key[0] != alef and key[1:2] and key[1] not in vowel:
+                readings.setdefault(alef + key[1:], said_in)
+    return tuple(readings.items())
 
 
 def arabic_key(text: str, compiled: LatinizeRules | None = None, fine: bool = False) -> str:
@@ -532,8 +536,8 @@ class Index:
 
     entries: list[str]
     types: list[str]
-    words: Any                   # entry -> number of words (int16 array)
     variant_entry: Any           # variant -> entry number (int32 array)
+    variant_words: Any           # variant -> number of words it is said in (int16 array)
     variant_key: list[str]       # variant -> key
     variant_skeleton: list[str]  # variant -> consonant skeleton
     variant_known: Any           # variant comes from a known Arabic rendering (bool array)
@@ -545,7 +549,7 @@ class Index:
     offsets: Any                 # int64 array, two per slot (its groups) and one more
     members: Any                 # int32 array of variants
     longest: Any                 # group -> length of its longest key (int16 array)
-    group_low: Any               # group -> least entry word count and vowel counts (int16 array, groups x 4)
+    group_low: Any               # group -> least variant word count and vowel counts (int16 array, groups x 4)
     group_high: Any              # group -> greatest of the same
     group_known: Any             # group holds a variant from a known rendering (bool array)
     max_words: int
@@ -573,8 +577,8 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     compiled = compiled or rules()
     latin: list[str] = []
     types: list[str] = []
-    words: list[int] = []
     variant_entry: list[int] = []
+    variant_words: list[int] = []
     variant_key: list[str] = []
     variant_skeleton: list[str] = []
     variant_known: list[bool] = []
@@ -586,17 +590,18 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     for number, entry in enumerate(entries):
         latin.append(entry.latin)
         types.append(entry.type)
-        words.append(len(entry.latin.split()))
         # The first reading (English) is the default; a later one loses a near tie, so
         # its silent letters do not make ordinary words match English entries.
-        variants = [(k, False, READING_PENALTY * (i > 0)) for i, k in enumerate(_latin_keys(entry.latin, compiled))]
-        variants += [(arabic_key(r, compiled), True, 0.0) for r in entry.renderings]
-        for key, known, penalty in variants:
+        variants = [(k, n, False, READING_PENALTY * (i > 0))
+                    for i, (k, n) in enumerate(_latin_readings(entry.latin, compiled))]
+        variants += [(arabic_key(r, compiled), len(r.split()), True, 0.0) for r in entry.renderings]
+        for key, said_in, known, penalty in variants:
             skel = skeleton(key)
             if not skel:
                 continue
             variant = len(variant_key)
             variant_entry.append(number)
+            variant_words.append(said_in)
             variant_key.append(key)
             variant_skeleton.append(skel)
             variant_known.append(known)
@@ -618,7 +623,7 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     np.cumsum(np.bincount(group_array, minlength=2 * len(slots)), out=offsets[1:])
     members = np.asarray(filed_variant, dtype=np.int32)[order]
     lengths = np.asarray([len(k) for k in variant_key], dtype=np.int16)
-    word_array = np.asarray(words, dtype=np.int16)
+    word_array = np.asarray(variant_words, dtype=np.int16)
     entry_array = np.asarray(variant_entry, dtype=np.int32)
     known_array = np.asarray(variant_known, dtype=bool)
     # Each key's count of each vowel class, summed over the keys' code points at once
@@ -630,15 +635,15 @@ def build_index(entries: Sequence[Entry], compiled: LatinizeRules | None = None)
     if len(variant_key):
         for column, vowel in enumerate(sorted(VOWELS)):
             vowel_counts[:, column] = np.add.reduceat((codes == ord(vowel)).astype(np.int16), starts)
-    # Each group's longest key, range of entry word counts and vowel counts, and
+    # Each group's longest key, range of variant word counts and vowel counts, and
     # whether it holds a known rendering: what _promising bounds a group's scores by.
-    low, high = _group_ranges(np.column_stack([lengths, word_array[entry_array], vowel_counts])[members], offsets)
+    low, high = _group_ranges(np.column_stack([lengths, word_array, vowel_counts])[members], offsets)
     known = _group_ranges(known_array[members], offsets)[1]
-    return Index(latin, types, word_array, entry_array, variant_key, variant_skeleton, known_array,
+    return Index(latin, types, entry_array, word_array, variant_key, variant_skeleton, known_array,
                  np.asarray(variant_penalty, dtype=np.float32), lengths,
                  np.asarray([len(k) for k in variant_skeleton], dtype=np.int16), vowel_counts,
                  slots, offsets, members, high[:, 0].copy(), low[:, 1:].copy(), high[:, 1:].copy(), known,
-                 max(words, default=1))
+                 max(variant_words, default=1))
 
 
 def _group_ranges(values: Any, offsets: Any) -> tuple[Any, Any]:
@@ -868,13 +873,13 @@ class _Matcher:
             zipf_frequency("a", language)
         self.pronoun_split = pronoun_splitter()
         # For _promising: each variant's integer columns in one row (skeleton length, key
-        # length, entry words, vowel counts, known rendering), its score before any
+        # length, variant words, vowel counts, known rendering), its score before any
         # distance (1 less its penalty), and the compiled loop that reads them.
         from arabic_tools import latinize_kernels
 
         self.kernel = latinize_kernels.promising
         self.profile = np.column_stack([index.variant_skeleton_length, index.variant_length,
-                                        index.words[index.variant_entry], index.variant_vowels,
+                                        index.variant_words, index.variant_vowels,
                                         index.variant_known]).astype(np.int16)
         self.unpenalized = 1.0 - index.variant_penalty.astype(np.float64)
         # For reachable(): the first classes of every slot string (50 MiB for 1M slots).
@@ -910,7 +915,7 @@ class _Matcher:
         """The best ``width`` entries for ``key`` (spread over ``words`` Arabic words) scoring ``floor`` or more.
 
         The score is the mean Indel similarity of the class strings and of their
-        skeletons, less a little for each word the entry has more or fewer than the
+        skeletons, less a little for each word the reading is said in more or fewer than the
         span (a space inside a name or missing between words is an ASR slip, not the
         rule), and less a little for a reading after the first (English) one. Near ties go to the
         entry whose spelling fits ``fine``, the span's key in subclasses, better
@@ -975,9 +980,9 @@ class _Matcher:
         # Before any string is compared: the lengths of two strings bound their Indel
         # similarity (1 - |a - b| / (a + b)), so candidates whose bound, less their
         # penalties, stays under ``floor`` are dropped with a few array operations.
-        # Entries more than one word longer or shorter than the span are dropped too.
+        # Variants said in more than one word more or fewer than the span are dropped too.
         # Known renderings are always compared.
-        word_gap = np.abs(index.words[index.variant_entry[variants]] - words)
+        word_gap = np.abs(index.variant_words[variants] - words)
         bound = _length_bound(len(key), len(skeleton(key)), index.variant_length[variants],
                               index.variant_skeleton_length[variants], index.variant_penalty[variants], word_gap)
         return variants[((bound >= floor) & (word_gap <= 1)) | index.variant_known[variants]]
@@ -1050,7 +1055,7 @@ class _Matcher:
         scores += 0.5 * process.cdist([skeleton(key)], skeletons, scorer=self.similarity, dtype=np.float32)[0]
         numbers = index.variant_entry[variants]
         scores -= index.variant_penalty[variants]
-        scores -= WORD_COUNT_PENALTY * np.abs(index.words[numbers] - words)
+        scores -= WORD_COUNT_PENALTY * np.abs(index.variant_words[variants] - words)
         known = np.flatnonzero(index.variant_known[variants])
         for position in known.tolist():
             if keys[position] == key:

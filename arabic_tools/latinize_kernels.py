@@ -41,8 +41,8 @@ def _promising(found: Any, far: bool, skeleton_length: int, key_length: int, wor
     # less the terms that depend on the group. At distance 0 it is ``ceiling`` until the
     # vowel and word gaps are known, so those groups are not tested before.
     vowels = key_length - skeleton_length
-    # Columns of ``profile``: skeleton length, key length, entry words, a count per vowel
-    # class (as in ``key_vowels``), known rendering; of ``low`` and ``high``: entry words,
+    # Columns of ``profile``: skeleton length, key length, variant words, a count per vowel
+    # class (as in ``key_vowels``), known rendering; of ``low`` and ``high``: variant words,
     # then the same vowel counts.
     vowel_classes = key_vowels.shape[0]
     known_column = 3 + vowel_classes
