@@ -128,6 +128,8 @@ class LatinizeRules:
     when: tuple[re.Pattern[str] | None, ...]  # per language: read an entry this way only if it matches
     proclitics: tuple[str, ...]
     alef_vowels: frozenset[str]  # letters a name may start with whose vowel Arabic writes as ALEF
+    spelled: re.Pattern[str] | None  # a word said letter by letter (initials, acronyms)
+    letter_names: Mapping[str, str]  # lower-case letter -> its name in subclasses or classes
     precision: Precision
     digest: str
 
@@ -290,8 +292,22 @@ def compile_rules(rules: rulebook.RuleFile) -> LatinizeRules:
         raise rules.error("alef_vowels", "must be lower-case letters")
     if alef_vowels and arabic.get(ALEF) not in VOWELS:
         raise rules.error("alef_vowels", "needs ALEF listed under 'arabic' with a vowel class")
+    spelled, letter_names = None, {}
+    spec = rules.get("spelled", Mapping, {})
+    if spec:
+        unknown = set(spec) - {"words", "letters"}
+        if unknown:
+            raise rules.error("spelled", f"unknown field {sorted(unknown)[0]!r}")
+        try:
+            spelled = re.compile(rules.get("spelled.words", str))
+        except re.error as error:
+            raise rules.error("spelled.words", f"not a valid pattern ({error})") from None
+        for letter, value in rules.get("spelled.letters", Mapping).items():
+            if len(letter) != 1 or letter != letter.lower():
+                raise rules.error(f"spelled.letters.{letter}", "must be one lower-case character")
+            letter_names[letter] = sound(f"spelled.letters.{letter}", value)
     return LatinizeRules(arabic, subclasses, final, tuple(initial), marked, joins, silent, tuple(languages.values()), tuple(when),
-                         tuple(proclitics), alef_vowels, precision, digest)
+                         tuple(proclitics), alef_vowels, spelled, letter_names, precision, digest)
 
 
 def _compile_groups(rules: rulebook.RuleFile, entry: str, spec: Any, sound: Any) -> list[tuple[str, str]]:
@@ -406,6 +422,12 @@ def _latin_word_key(word: str, compiled: LatinizeRules, reading: int, fine: bool
     return _tidy(key if fine else key.translate(compiled.projection), compiled.joins)
 
 
+def _spelled_word_key(word: str, compiled: LatinizeRules, fine: bool = False) -> str:
+    """A word's key said letter by letter (``word`` lower-cased): the letters' names."""
+    key = "".join(compiled.letter_names.get(char, "") for char in word)
+    return _tidy(key if fine else key.translate(compiled.projection), compiled.joins)
+
+
 def _latin_keys(text: str, compiled: LatinizeRules, fine: bool = False) -> tuple[str, ...]:
     return tuple(key for key, _ in _latin_readings(text, compiled, fine))
 
@@ -421,6 +443,17 @@ def _latin_readings(text: str, compiled: LatinizeRules, fine: bool = False) -> t
         key = _concat([_latin_word_key(word, compiled, i, fine) for word in words], compiled.joins)
         if key:
             readings.setdefault(key, len(words))
+    if compiled.spelled is not None:
+        # Initials and acronyms spelled out, the English way around them: each letter
+        # is a word of its own in Arabic (BBC بي بي سي).
+        spelled = [compiled.spelled.fullmatch(word) is not None for word in text.split()]
+        if any(spelled):
+            key = _concat([_spelled_word_key(word, compiled, fine) if spell else _latin_word_key(word, compiled, 0, fine)
+                           for word, spell in zip(words, spelled)], compiled.joins)
+            said_in = sum(sum(char in compiled.letter_names for char in word) if spell else 1
+                          for word, spell in zip(words, spelled))
+            if key:
+                readings.setdefault(key, said_in)
     if lowered[:1] in compiled.alef_vowels:
         alef, vowel = compiled.arabic[ALEF], compiled.vowel_letters
         for key, said_in in list(readings.items()):

@@ -115,6 +115,10 @@ def test_case(case: dict, latinizer: Latinizer) -> None:
     ("The Rolling Stones", "رولينغ ستونز"),  # a name's "The" left out
     ("Sean Paul", "شون بول"),       # Irish Sean
     ("Bad Guy", "باد غاي"),         # guy
+    ("H. G. Wells", "إتش جي ويلز"),  # initials and acronyms spelled out
+    ("George W. Bush", "جورج دبليو بوش"),
+    ("MC Hammer", "إم سي هامر"),
+    ("BBC", "بي بي سي"),
     ("Maillé", "ماييه"),           # French -aill- as ي
     ("Mireille", "ميراي"),
     ("Steinmetz", "شتاينميتز"),    # German st as sht, tz as ts (the German reading)
@@ -144,6 +148,21 @@ def test_only_a_vowel_letter_before_a_consonant_gets_the_alef_reading() -> None:
         assert all(key[0] != "a" for key in latin_keys(name)), name
     # The same in subclasses, where the y of Young is Y, a subclass of the vowel class i.
     assert latin_keys("E Young") == ("iuNG",) and latin_keys("E Young", fine=True) == ("iYuNG",)
+
+
+def test_spelled_out_words_are_said_in_a_word_per_letter(tmp_path: Path) -> None:
+    # Each letter of an acronym is a word of its own in Arabic, so بي بي سي (three
+    # words) is within reach of BBC (one); Roman numerals are not spelled out (Henry
+    # VIII is هنري الثامن, a translation).
+    from arabic_tools.latinize import _latin_readings, rules
+
+    compiled = rules()
+    assert ("BiBiSi", 3) in _latin_readings("BBC", compiled)
+    assert ("iCaNDiM", 3) in _latin_readings("H&M", compiled)
+    assert ("GuRGDBLiuBuC", 3) in _latin_readings("George W. Bush", compiled)
+    assert all(words == 2 for _, words in _latin_readings("Henry VIII", compiled))
+    assert build_index([Entry("BBC"), Entry("Bebe")]).max_words == 3
+    assert Latinizer(_catalogue(tmp_path, "BBC", "Bebe"))("افتح اخبار بي بي سي") == "افتح اخبار BBC"
 
 
 @pytest.mark.parametrize(("one", "other"), [
@@ -555,6 +574,10 @@ def test_rule_file_errors_name_the_entry() -> None:
     ('alef_vowels: "eiou', 'alef_vowels: "Eiou', r"alef_vowels: must be lower-case letters"),
     ('alef_vowels: "eiou', 'alef_vowels: "-eiou', r"alef_vowels: must be lower-case letters"),
     ('alef_vowels: "eiou', "alef_vowels: [e]\n#", r"alef_vowels: .*str"),
+    ('    w: "DBLiu"', '    W: "DBLiu"', r"spelled\.letters\.W: must be one lower-case character"),
+    ('    w: "DBLiu"', '    w: "DBLJu"', r"spelled\.letters\.w: 'J' is not one of the classes"),
+    ('  words: "(?![IVX]', '  words: "(?![IVX', r"spelled\.words: not a valid pattern"),
+    ("  letters:\n    a:", "  names:\n    a:", r"spelled: unknown field 'names'"),
 ])
 def test_structure_errors_name_the_entry(old: str, new: str, message: str) -> None:
     text = (REPO / "rules" / "latinize.yaml").read_text(encoding="utf-8")
