@@ -22,10 +22,11 @@ them; the dev pairs are single words):
   utterance. Each word is a catalogue entry of its own too, so the whole name has to
   beat two one-word matches.
 
-- hand-written names: ``benchmarks/latinize-names.tsv``, 152 musicians, songs and
-  names of several words with a usual Arabic spelling each (written for this project,
-  and used while developing the readings for them, so not an independent test), alone
-  and in a carrier utterance, with the dev catalogue plus their Latin forms.
+- hand-written names: ``benchmarks/latinize-names.tsv``, 173 musicians, songs, names
+  of several words and names with initials or acronyms, with a usual Arabic spelling
+  each (written for this project, and used while developing the readings for them, so
+  not an independent test), alone and in a carrier utterance, with the dev catalogue
+  plus their Latin forms.
 
 - held out: in context and false positives with MASSIVE's dev partition alone, which
   the shipped counts of where names occur (rules/latinize-context.yaml, from the
