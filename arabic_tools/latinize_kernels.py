@@ -71,8 +71,8 @@ def _promising(found: Any, far: bool, skeleton_length: int, key_length: int, wor
             skeleton_term = 0.5 * distance / (skeleton_length + group_skeleton_length)
             if distance and ceiling - 0.5 * distance / (key_length + member) - skeleton_term < lowest:
                 continue
-            # _compared drops entries more than a word longer or shorter, unless they
-            # come from a known rendering.
+            # _compared drops variants said in more than a word more or fewer than the
+            # span, unless they come from a known rendering.
             if not knowns[group]:
                 word_gap = max(0, low[group, 0] - words, words - high[group, 0])
                 if word_gap > 1:
